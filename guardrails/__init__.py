@@ -1,0 +1,1 @@
+"""Scope guard: rules, classifier, policy, output checks, evaluation."""

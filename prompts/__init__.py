@@ -1,0 +1,1 @@
+"""Templates and texts: documents, refusals, LLM system prompts."""

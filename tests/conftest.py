@@ -1,0 +1,31 @@
+"""Shared fixtures: real components, fresh folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_DATA = REPO / "tests" / "data"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    """The real packaged MiniLM model, loaded once per test session."""
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture()
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Settings with a fresh data directory; MES_ variables from the caller are ignored."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("MES_"):
+            monkeypatch.delenv(name)
+    yield Settings(data_dir=tmp_path / "data")
