@@ -46,7 +46,7 @@ class SentenceTransformerEmbedder:
         if not (path / "modules.json").exists():
             raise FileNotFoundError(f"No sentence-transformers model in {path}")
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self.dimension = int(self._model.get_embedding_dimension())
+        self.dimension = int(self._model.get_embedding_dimension() or 384)
         self.batch_size = batch_size
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._cache_size = cache_size

@@ -17,21 +17,31 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path(".mes-data"), description="Index, database and uploads live here.")
     knowledge_dir: Path = Field(KNOWLEDGE_DIR, description="Folder indexed by `mes-ai ingest`.")
-    chroma_url: str | None = Field(None, description="Use a `chroma run` server instead of the embedded store.")
+    chroma_url: str | None = Field(
+        None, description="Use a `chroma run` server instead of the embedded store."
+    )
     collection: str = Field("mes_knowledge", description="Chroma collection name.")
-    database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in data_dir when unset.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; SQLite in data_dir when unset."
+    )
 
-    embedding_model: Path | None = Field(None, description="Model folder; the packaged MiniLM when unset.")
+    embedding_model: Path | None = Field(
+        None, description="Model folder; the packaged MiniLM when unset."
+    )
     embed_batch_size: int = Field(64, ge=1, le=1024)
     chunk_size: int = Field(900, ge=100, le=8000, description="Characters per chunk.")
     chunk_overlap: int = Field(120, ge=0, le=2000)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped at ingest.")
 
     search_k_max: int = Field(50, ge=1, le=500, description="Largest k a search may ask for.")
-    dense_weight: float = Field(0.6, ge=0.0, le=1.0, description="Share of the dense score in fusion.")
+    dense_weight: float = Field(
+        0.6, ge=0.0, le=1.0, description="Share of the dense score in fusion."
+    )
     max_query_chars: int = Field(2000, ge=10)
 
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; enables the LLM.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint; enables the LLM."
+    )
     llm_api_key: str | None = Field(None, description="Key for the endpoint (or OPENAI_API_KEY).")
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
     llm_timeout_s: float = Field(30.0, gt=0)
@@ -43,6 +53,10 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
 
     @property
     def chroma_path(self) -> Path:

@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_NUMBER = re.compile(r"(?<![\w.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.])[-−]?\d+(?:\.\d+)?(?![\w])")
+_NUMBER = re.compile(
+    r"(?<![\w.])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.])[-−]?\d+(?:\.\d+)?(?![\w])"
+)
 _CODE = re.compile(r"\b[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?\b")
 
 
@@ -38,7 +40,9 @@ def allowed_values(sources: Iterable[str], extra: Iterable[float | str] = ()) ->
     for source in sources:
         allowed.update(_key(f.value) for f in figures(source))
     for value in extra:
-        allowed.add(_key(abs(float(value))) if isinstance(value, int | float) else str(value).upper())
+        allowed.add(
+            _key(abs(float(value))) if isinstance(value, int | float) else str(value).upper()
+        )
     return allowed
 
 

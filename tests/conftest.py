@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.services import Services
 from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,3 +30,15 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
         if name.startswith("MES_"):
             monkeypatch.delenv(name)
     yield Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def knowledge_services(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> Services:
+    """A real index of the shipped knowledge base, built once per test session."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("knowledge-index"))
+    services = Services(settings, embedder=embedder)
+    report = services.ingest([settings.knowledge_dir])
+    assert not report.failed, report.failed
+    return services

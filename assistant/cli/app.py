@@ -24,7 +24,7 @@ skills_app = typer.Typer(help="Manage the 52-skill checklist.", no_args_is_help=
 app.add_typer(eval_app, name="eval")
 app.add_typer(skills_app, name="skills")
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 

@@ -1,0 +1,20 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routers import retrieval
+from assistant.services import Services
+from assistant.settings import Settings
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app; settings are read from MES_ variables only when none are given."""
+    settings = settings or Settings()
+    app = FastAPI(title="MES AI", version="0.1.0")
+    app.state.services = services or Services(settings)
+    install_error_handlers(app)
+    app.include_router(retrieval.router)
+    return app

@@ -1,0 +1,39 @@
+"""`/healthz` and `/v1/search`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import get_services
+from api.errors import ApiError
+from assistant.retrieval import SearchError
+from assistant.services import Services
+
+router = APIRouter()
+
+
+@router.get("/healthz")
+def healthz(services: Annotated[Services, Depends(get_services)]) -> dict[str, object]:
+    retriever = services.retriever
+    documents = len({c.metadata.get("source") for c in retriever.chunks})
+    return {
+        "status": "ok",
+        "documents": documents,
+        "chunks": retriever.chunk_count,
+        "llm": services.settings.llm_enabled,
+    }
+
+
+@router.get("/v1/search")
+def search(
+    services: Annotated[Services, Depends(get_services)],
+    q: Annotated[str, Query(max_length=10_000)] = "",
+    k: Annotated[int, Query()] = 5,
+) -> dict[str, object]:
+    try:
+        results = services.search(q, k)
+    except SearchError as exc:
+        raise ApiError(400, "invalid_query", str(exc)) from exc
+    return {"results": [r.as_dict() for r in results]}

@@ -1,0 +1,98 @@
+"""The retrieval commands give results, JSON lines in order, and clear errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    corpus = tmp_path / "kb"
+    corpus.mkdir()
+    (corpus / "codes.md").write_text("# Codes\n\n## Exercise\n\nCPT 97110 covers therapeutic exercise.")
+    (corpus / "tiers.md").write_text("# Tiers\n\n## Essential\n\nPerform 50–75 supervised assessments.")
+    monkeypatch.setenv("MES_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MES_KNOWLEDGE_DIR", str(corpus))
+    return tmp_path
+
+
+def test_ingest_then_search_prints_json_results(env: Path) -> None:
+    ingest = runner.invoke(app, ["ingest", "--json"])
+    assert ingest.exit_code == 0, ingest.output
+    assert json.loads(ingest.stdout)["added"] == 2
+    found = runner.invoke(app, ["search", "97110", "-k", "1", "--json"])
+    assert found.exit_code == 0
+    assert json.loads(found.stdout)["results"][0]["source"] == "kb/codes.md"
+
+
+def test_batch_search_writes_one_line_per_input_line_in_order(env: Path) -> None:
+    runner.invoke(app, ["ingest"])
+    batch = env / "in.jsonl"
+    batch.write_text('{"q": "supervised assessments"}\nnot json\n{"q": "97110", "k": 1}\n{"x": 1}\n')
+    result = runner.invoke(app, ["search", "--batch", str(batch)])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line.get("q") for line in lines] == ["supervised assessments", None, "97110", None]
+    assert lines[0]["results"][0]["source"] == "kb/tiers.md"
+    assert lines[1]["line"] == 2 and "error" in lines[1]
+    assert "'q'" in lines[3]["error"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", ""], "the query is empty"),
+        (["search", "gait", "-k", "0"], "k must be between 1 and 50"),
+        (["search"], "give a QUERY or --batch FILE"),
+        (["ingest", "/no/such/folder"], "path not found"),
+        (["search", "--batch", "/no/such.jsonl"], "batch file not found"),
+    ],
+)
+def test_bad_input_gives_a_clear_error_and_no_traceback(env: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(
+        result.exception, SystemExit
+    )
+
+
+def test_ingest_exit_code_says_a_file_failed(env: Path) -> None:
+    (env / "kb" / "broken.pdf").write_bytes(b"%PDF-1.4 nope")
+    result = runner.invoke(app, ["ingest", "--json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["failed"] == 1 and payload["added"] == 2
+    assert payload["failures"][0]["source"] == "kb/broken.pdf"
+
+
+def test_skills_import_validates_then_replaces_the_checklist(env: Path) -> None:
+    target = env / "kb" / "skills.yaml"
+    target.write_text("skills: []\n")
+    bad = env / "bad.csv"
+    bad.write_text("id,tier,name\nE01,essential,Vitals\nE01,essential,Glucose\n")
+    result = runner.invoke(app, ["skills", "import", str(bad)])
+    assert result.exit_code == 2 and "duplicate skill id(s): E01" in result.output
+    assert target.read_text() == "skills: []\n"
+
+    wrong_tier = env / "tier.csv"
+    wrong_tier.write_text("id,tier,name\nX1,expert,Vitals\n")
+    result = runner.invoke(app, ["skills", "import", str(wrong_tier)])
+    assert "tier must be one of essential, intermediate, advanced" in result.output
+
+    good = env / "good.csv"
+    good.write_text("id,tier,name,description\nE01,essential,Vitals,BP and HR\nI01,intermediate,Reports,\n")
+    result = runner.invoke(app, ["skills", "import", str(good)])
+    assert result.exit_code == 0
+    assert "2 skills imported; the framework names 52" in result.output
+    skills = yaml.safe_load(target.read_text())["skills"]
+    assert [s["id"] for s in skills] == ["E01", "I01"]
+    assert (env / "kb" / "skills.yaml.bak").read_text() == "skills: []\n"
