@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.paths import KNOWLEDGE_DIR
@@ -13,7 +13,9 @@ from assistant.paths import KNOWLEDGE_DIR
 class Settings(BaseSettings):
     """All settings of MES AI; built once at the edge and passed down."""
 
-    model_config = SettingsConfigDict(env_prefix="MES_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="MES_", env_file=None, extra="ignore", populate_by_name=True
+    )
 
     data_dir: Path = Field(Path(".mes-data"), description="Index, database and uploads live here.")
     knowledge_dir: Path = Field(KNOWLEDGE_DIR, description="Folder indexed by `mes-ai ingest`.")
@@ -42,7 +44,11 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint; enables the LLM."
     )
-    llm_api_key: str | None = Field(None, description="Key for the endpoint (or OPENAI_API_KEY).")
+    llm_api_key: str | None = Field(
+        None,
+        validation_alias=AliasChoices("MES_LLM_API_KEY", "OPENAI_API_KEY", "llm_api_key"),
+        description="Key for the endpoint (OPENAI_API_KEY is read too).",
+    )
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
     llm_timeout_s: float = Field(30.0, gt=0)
 

@@ -15,6 +15,15 @@ REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "tests" / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never see the caller's MES_ settings or an LLM key: everything runs offline."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("MES_") or name == "OPENAI_API_KEY":
+            del os.environ[name]
+
+
 @pytest.fixture(scope="session")
 def embedder() -> SentenceTransformerEmbedder:
     """The real packaged MiniLM model, loaded once per test session."""
@@ -23,12 +32,7 @@ def embedder() -> SentenceTransformerEmbedder:
 
 @pytest.fixture()
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """Settings with a fresh data directory; MES_ variables from the caller are ignored."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("MES_"):
-            monkeypatch.delenv(name)
+    """Settings with a fresh data directory."""
     yield Settings(data_dir=tmp_path / "data")
 
 
