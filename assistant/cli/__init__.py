@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.cli import commands_drafting  # noqa: F401  # isort: skip
 from assistant.cli import commands_retrieval  # noqa: F401  (registers commands)
 from assistant.cli.app import app
 

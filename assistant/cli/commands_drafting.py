@@ -1,0 +1,132 @@
+"""`mes-ai draft` and `mes-ai tier-gap`: thin commands over the drafting and tier services."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from assistant.cli.app import app, console, fail, out, print_json
+from assistant.models import CaseInputError, load_case, load_profile
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, then os.replace it into place."""
+    folder = path.resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command("draft")
+def draft_command(
+    kind: str = typer.Argument(
+        ..., help="session-log, referral-letter, progress-summary or discharge-summary."
+    ),
+    case: Path = typer.Option(..., "--case", help="ClientCase JSON file."),
+    letter_type: str | None = typer.Option(
+        None, "--letter-type",
+        help="introduction, clearance-request, progress-update, thank-you, practice-introduction.",
+    ),
+    to_specialty: str | None = typer.Option(
+        None, "--to-specialty", help="Recipient specialty (default: the referral's)."
+    ),
+    session: str | None = typer.Option(
+        None, "--session", help="Session log: session number (1 = first) or date."
+    ),
+    discharge_reason: str | None = typer.Option(None, "--discharge-reason"),
+    fmt: str = typer.Option("md", "--format", help="md, docx or pdf."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write the file here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
+) -> None:
+    """Draft a document from a client case."""
+    from assistant.drafting import FORMATS, DraftError, draft, export, parse_options
+
+    if fmt not in FORMATS:
+        fail(f"--format: unknown format '{fmt}' (expected one of: {', '.join(FORMATS)})")
+    if fmt != "md" and output is None:
+        fail(f"--format {fmt} is binary: give an output file with -o")
+    raw: dict[str, Any] = {
+        "letter_type": letter_type,
+        "to_specialty": to_specialty,
+        "session": session,
+        "discharge_reason": discharge_reason,
+    }
+    try:
+        client_case = load_case(case)
+        options = parse_options({k: v for k, v in raw.items() if v is not None})
+        result = draft(kind, client_case, options)
+        data = export(result, fmt)
+    except (CaseInputError, DraftError) as exc:
+        fail("\n  ".join(exc.errors))
+    if output is not None:
+        _write_atomic(output, data)
+    if as_json:
+        print_json(result.to_json())
+    elif output is None:
+        out.print(result.markdown, markup=False, end="")
+    else:
+        console.print(f"wrote {output}")
+    if not as_json:
+        for field in result.missing_fields:
+            console.print(f"[yellow]missing:[/] {field}")
+        for warning in result.warnings:
+            console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
+
+
+@app.command("tier-gap")
+def tier_gap_command(
+    profile: Path = typer.Option(..., "--profile", help="PractitionerProfile JSON file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the gap as JSON."),
+) -> None:
+    """What a practitioner still needs for the next tier."""
+    from assistant.tiers import tier_gap
+
+    try:
+        gap = tier_gap(load_profile(profile))
+    except CaseInputError as exc:
+        fail("\n  ".join(exc.errors))
+    if as_json:
+        print_json(gap.model_dump())
+        return
+    title = f"Current tier: {gap.current_tier}"
+    title += f" -> next: {gap.next_tier}" if gap.next_tier else " (top tier)"
+    table = Table(title=title)
+    for column in ("Requirement", "Have", "Need", "Status"):
+        table.add_column(column)
+    for item in gap.met:
+        table.add_row(item.requirement, str(item.have), str(item.need), "[green]met[/]")
+    for item in gap.missing:
+        table.add_row(item.requirement, str(item.have), str(item.need), "[red]missing[/]")
+    out.print(table)
+    if gap.timeframe:
+        out.print(f"Usual timeframe: {gap.timeframe}")
+    for tier, refs in gap.skills_missing_by_tier.items():
+        out.print(f"\nSkills missing ({tier}):")
+        for ref in refs:
+            out.print(f"  {ref.id}  {ref.name}", markup=False)
+    if gap.next_steps:
+        out.print("\nNext steps:")
+        for step in gap.next_steps:
+            cite = f"  [{step.source}]" if step.source else ""
+            out.print(f"  - {step.text}{cite}", markup=False)
+    if gap.maintain:
+        out.print("\nMaintain:")
+        for line in gap.maintain:
+            out.print(f"  - {line}", markup=False)
+    for note in gap.notes:
+        out.print(f"\nNote: {note}", markup=False)
+    for warning in gap.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)

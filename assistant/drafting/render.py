@@ -1,0 +1,66 @@
+"""Jinja2 rendering of the document templates in prompts/documents/."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from assistant.drafting.catalog import DOCUMENTS_DIR
+from assistant.drafting.numbers import long_date, plain, short_date
+
+
+def _date_filter(func: Any) -> Any:
+    def apply(value: Any) -> str:
+        if isinstance(value, str) and value.startswith("["):
+            return value  # a placeholder passes through
+        return str(func(value))
+
+    return apply
+
+
+def _cell(value: Any) -> str:
+    """A table cell: numbers as written, '—' when empty, no pipes or newlines."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return plain(value)
+    return str(value).replace("|", "/").replace("\n", " ")
+
+
+def _salutation(name: str) -> str:
+    """'Dr. Alan Patel' -> 'Dr. Patel'; other names (and placeholders) unchanged."""
+    parts = name.split()
+    if len(parts) > 2 and parts[0].rstrip(".").lower() == "dr":
+        return f"{parts[0]} {parts[-1]}"
+    return name
+
+
+@cache
+def environment(folder: Path = DOCUMENTS_DIR) -> jinja2.Environment:
+    """One Jinja environment per template folder (templates are cached by Jinja)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["longdate"] = _date_filter(long_date)
+    env.filters["shortdate"] = _date_filter(short_date)
+    env.filters["cell"] = _cell
+    env.filters["salutation"] = _salutation
+    env.filters["op"] = lambda v: {"<=": "≤", ">=": "≥"}.get(v, v)
+    env.filters["num"] = lambda v: plain(v) if isinstance(v, int | float) else v
+    return env
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    """Render one template and tidy blank lines."""
+    text = environment().get_template(template).render(**context)
+    text = re.sub(r"[ \t]+\n", lambda m: "  \n" if m.group(0).startswith("  ") else "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

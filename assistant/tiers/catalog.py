@@ -1,0 +1,87 @@
+"""tiers.yaml and skills.yaml, loaded once per process."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assistant.paths import KNOWLEDGE_DIR, PROMPTS_DIR
+
+TIERS_PATH = KNOWLEDGE_DIR / "tiers.yaml"
+SKILLS_PATH = KNOWLEDGE_DIR / "skills.yaml"
+WORDING_PATH = PROMPTS_DIR / "documents" / "tier-gap.yaml"
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Requirement(_Loose):
+    """An entry requirement: a profile count (`field` >= `need`) or all skills of a tier."""
+
+    id: str
+    label: str
+    source: str | None = None
+    field: str | None = None
+    need: int | None = None
+    recommended: int | None = None
+    skills_tier: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Requirement:
+        if (self.field is None) == (self.skills_tier is None):
+            raise ValueError(f"requirement {self.id}: give either field+need or skills_tier")
+        if self.field is not None and self.need is None:
+            raise ValueError(f"requirement {self.id}: field without need")
+        return self
+
+
+class Tier(_Loose):
+    id: str
+    name: str
+    order: int
+    timeframe: str | None = None
+    mastery: str | None = None
+    focus: str | None = None
+    key_deliverable: str | None = None
+    professional_outcome: str | None = None
+    summary: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    maintain: list[str] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
+
+
+class Skill(_Loose):
+    id: str
+    tier: str
+    name: str
+    description: str | None = None
+    public: bool | None = None
+
+
+def _read(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+@cache
+def tiers(path: Path = TIERS_PATH) -> tuple[Tier, ...]:
+    """Tiers in order."""
+    items = [Tier.model_validate(t) for t in _read(path).get("tiers", [])]
+    return tuple(sorted(items, key=lambda t: t.order))
+
+
+@cache
+def skills(path: Path = SKILLS_PATH) -> tuple[Skill, ...]:
+    """The skill catalog, in file order."""
+    return tuple(Skill.model_validate(s) for s in _read(path).get("skills", []))
+
+
+@cache
+def wording(path: Path = WORDING_PATH) -> dict[str, Any]:
+    """Sentences of the tier-gap report."""
+    data = _read(path)
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,1 @@
+"""Document templates (Jinja2) and their wording; a package so the files ship with it."""

@@ -1,0 +1,97 @@
+"""Export: Markdown, DOCX and PDF reopen with the expected text; progress reports fit one page."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from assistant.drafting import LETTER_TYPES, DraftError, DraftOptions, draft, export
+from assistant.drafting.export_pdf import latin1
+from assistant.models import parse_case
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
+CASE_FILES = sorted(CASES.glob("*.json"))
+OPTIONS = DraftOptions(date="2026-11-23", discharge_reason="Goals met")
+
+
+def _case(path: Path):  # type: ignore[no-untyped-def]
+    return parse_case(json.loads(path.read_text()))
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts += [p.text for p in document.sections[0].header.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("kind", ["progress-summary", "discharge-summary"])
+@pytest.mark.parametrize("case_file", CASE_FILES, ids=lambda p: p.stem)
+def test_summaries_are_one_page_pdfs(case_file: Path, kind: str) -> None:
+    result = draft(kind, _case(case_file), OPTIONS)
+    pages, text = _pdf_text(export(result, "pdf"))
+    assert pages == 1
+    client = _case(case_file).client
+    assert client is not None and client.name.split()[-1] in text
+
+
+@pytest.mark.parametrize("letter_type", LETTER_TYPES)
+def test_letters_are_one_page_pdfs(letter_type: str) -> None:
+    result = draft("referral-letter", _case(CASES / "post-tkr.json"),
+                   OPTIONS.model_copy(update={"letter_type": letter_type}))
+    pages, text = _pdf_text(export(result, "pdf"))
+    assert pages == 1
+    assert "Lee Medical Exercise" in text and "Sincerely," in text
+
+
+def test_pdf_reopens_with_letterhead_table_and_sanitized_symbols() -> None:
+    result = draft("progress-summary", _case(CASES / "post-stroke.json"), OPTIONS)
+    _, text = _pdf_text(export(result, "pdf"))
+    for expected in ("Lee Medical Exercise", "555-0100", "Progress summary", "George Adeyemi",
+                     "Gait speed, m/s", "+0.17 m/s (+31%), improved", "yes (>= 0.1)",
+                     "Recommendations"):
+        assert expected in text, expected
+
+
+def test_docx_reopens_with_expected_text() -> None:
+    result = draft("session-log", _case(CASES / "hypertension.json"),
+                   OPTIONS.model_copy(update={"session": 2}))
+    text = _docx_text(export(result, "docx"))
+    for expected in ("Lee Medical Exercise", "Session log", "Robert Chen (DOB 2 July 1961)",
+                     "164/98", "beyond limit", "Treadmill walking", "Plan for next session",
+                     "Recheck blood pressure before starting"):
+        assert expected in text, expected
+    document = docx.Document(io.BytesIO(export(result, "docx")))
+    assert document.core_properties.title == result.title
+
+
+def test_markdown_export_is_the_draft_text() -> None:
+    result = draft("referral-letter", _case(CASES / "copd.json"), OPTIONS)
+    assert export(result, "md").decode("utf-8") == result.markdown
+
+
+def test_unknown_format_is_an_error() -> None:
+    result = draft("session-log", _case(CASES / "copd.json"), OPTIONS)
+    with pytest.raises(DraftError, match="format: unknown export format 'rtf'"):
+        export(result, "rtf")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("≥ 9 — ok", ">= 9 - ok"), ("−2.9 s", "-2.9 s"), ("3 × 10 · 5 kg", "3 × 10 · 5 kg"),
+     ("Zoë’s “plan”", "Zoë's \"plan\""), ("日本", "??")],
+)
+def test_pdf_text_is_sanitized_to_latin1(text: str, expected: str) -> None:
+    assert latin1(text) == expected
