@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -41,3 +43,19 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+
+def limit_body_size(app: FastAPI, max_bytes: int) -> None:
+    """Refuse bodies larger than `max_bytes` (by Content-Length) with a 413 before reading them."""
+
+    @app.middleware("http")
+    async def _limit(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > max_bytes:
+            message = f"request body larger than {max_bytes:,} bytes"
+            if not declared.isdigit():
+                message = "invalid Content-Length header"
+            return JSONResponse(error_body("payload_too_large", message), status_code=413)
+        return await call_next(request)

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
     llm_timeout_s: float = Field(30.0, gt=0)
 
+    max_request_bytes: int = Field(2_000_000, ge=1000, description="Largest HTTP request body.")
     host: str = Field("127.0.0.1", description="Address `mes-ai serve` binds to.")
     port: int = Field(8000, ge=1, le=65535)
 

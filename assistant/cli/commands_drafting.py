@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from assistant.cli.app import app, console, fail, out, print_json
+from assistant import atomic
+from assistant.cli.app import app, console, fail, out, print_json, settings_of
 from assistant.models import CaseInputError, load_case, load_profile
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, then os.replace it into place."""
-    folder = path.resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @app.command("draft")
@@ -72,7 +55,7 @@ def draft_command(
     except (CaseInputError, DraftError) as exc:
         fail("\n  ".join(exc.errors))
     if output is not None:
-        _write_atomic(output, data)
+        atomic.write_bytes(output, data)
     if as_json:
         print_json(result.to_json())
     elif output is None:
@@ -88,6 +71,7 @@ def draft_command(
 
 @app.command("tier-gap")
 def tier_gap_command(
+    ctx: typer.Context,
     profile: Path = typer.Option(..., "--profile", help="PractitionerProfile JSON file."),
     as_json: bool = typer.Option(False, "--json", help="Print the gap as JSON."),
 ) -> None:
@@ -95,7 +79,8 @@ def tier_gap_command(
     from assistant.tiers import tier_gap
 
     try:
-        gap = tier_gap(load_profile(profile))
+        knowledge = settings_of(ctx).knowledge_dir
+        gap = tier_gap(load_profile(profile), knowledge / "tiers.yaml", knowledge / "skills.yaml")
     except CaseInputError as exc:
         fail("\n  ".join(exc.errors))
     if as_json:
