@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers, limit_body_size
-from api.routers import documents, retrieval
+from api.routers import documents, guard, retrieval
 from assistant.services import Services
 from assistant.settings import Settings
 
@@ -19,4 +19,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     limit_body_size(app, settings.max_request_bytes)
     app.include_router(retrieval.router)
     app.include_router(documents.router)
+    app.include_router(guard.router)
     return app

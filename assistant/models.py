@@ -206,9 +206,7 @@ def _date_problems(case: ClientCase, today: dt.date) -> list[str]:
         dated.append(("referral.date", case.referral.date))
     dated += [(f"assessments[{i}].date", a.date) for i, a in enumerate(case.assessments)]
     dated += [(f"sessions[{i}].date", s.date) for i, s in enumerate(case.sessions)]
-    dated += [
-        (f"goals[{i}].met_date", g.met_date) for i, g in enumerate(case.goals) if g.met_date
-    ]
+    dated += [(f"goals[{i}].met_date", g.met_date) for i, g in enumerate(case.goals) if g.met_date]
     for path, when in dated:
         if when > today:
             problems.append(f"{path}: {when.isoformat()} is in the future")

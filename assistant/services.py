@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.backends import build_embedder, build_store
 from assistant.embeddings import Embedder
@@ -13,6 +14,9 @@ from assistant.ingest import Ingestor, IngestReport, Progress
 from assistant.retrieval import Retriever, SearchResult
 from assistant.settings import Settings
 from assistant.store import VectorStore
+
+if TYPE_CHECKING:
+    from guardrails import ScopeGuard
 
 
 class Services:
@@ -46,13 +50,16 @@ class Services:
             s.max_query_chars,
         )
 
+    @cached_property
+    def guard(self) -> ScopeGuard:
+        from guardrails import build_guard
+
+        return build_guard(self.settings, self.embedder)
+
     def ingest(
         self, paths: Iterable[Path], rebuild: bool = False, progress: Progress | None = None
     ) -> IngestReport:
-        try:  # TODO(lead): wire to the guard's injection detector once it lands
-            from guardrails.injection import flags_injection
-        except ImportError:
-            flags_injection = None
+        from guardrails.injection import flags_injection
 
         ingestor = Ingestor(self.settings, self.store, lambda: self.embedder, flags_injection)
         return ingestor.run(paths, rebuild=rebuild, progress=progress)

@@ -31,9 +31,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="rounds over all cases and kinds")
     args = parser.parse_args()
     cases = [parse_case(json.loads(p.read_text())) for p in sorted(CASES.glob("*.json"))]
-    docs = [("session-log", {}), ("progress-summary", {}),
-            ("discharge-summary", {"discharge_reason": "Goals met"}),
-            *[("referral-letter", {"letter_type": t}) for t in LETTER_TYPES]]
+    docs = [
+        ("session-log", {}),
+        ("progress-summary", {}),
+        ("discharge-summary", {"discharge_reason": "Goals met"}),
+        *[("referral-letter", {"letter_type": t}) for t in LETTER_TYPES],
+    ]
     base = DraftOptions(date="2026-11-23")
     # warm-up: templates, YAML and fonts load once per process
     for kind, opts in docs:
@@ -52,14 +55,18 @@ def main() -> None:
                 times["pdf"].append(_timed(lambda: export(result, "pdf")))  # noqa: B023
 
     count = len(times["md"])
-    print(f"render time over {count} documents ({len(cases)} cases x {len(docs)} kinds"
-          f" x {args.runs} runs)")
+    print(
+        f"render time over {count} documents ({len(cases)} cases x {len(docs)} kinds"
+        f" x {args.runs} runs)"
+    )
     print(f"{'format':<9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'target':>9}")
     for fmt, values in times.items():
         ordered = sorted(values)
         p95 = ordered[int(0.95 * (len(ordered) - 1))]
-        print(f"{fmt:<9}{statistics.median(values):>9.1f}{p95:>9.1f}{ordered[-1]:>9.1f}"
-              f"{'<' + format(TARGETS_MS[fmt], '.0f'):>9}")
+        print(
+            f"{fmt:<9}{statistics.median(values):>9.1f}{p95:>9.1f}{ordered[-1]:>9.1f}"
+            f"{'<' + format(TARGETS_MS[fmt], '.0f'):>9}"
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.jsonl"
 def _timed_command(args: list[str], env_data: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [MES_AI, *args], check=True, capture_output=True,
+        [MES_AI, *args],
+        check=True,
+        capture_output=True,
         env={"PATH": "/usr/bin:/bin", "MES_DATA_DIR": str(env_data), "HOME": str(env_data)},
     )
     return time.perf_counter() - start
@@ -40,9 +42,11 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 def _synthetic_corpus(folder: Path, chunks: int, per_file: int = 100) -> None:
     rng = np.random.default_rng(7)
-    words = ("client knee balance gait referral physician report session strength chair stand "
-             "glucose pressure walk progress discharge goal stairs rail posture hip spine grip "
-             "assessment documentation letter clearance precaution outcome measure").split()
+    words = (
+        "client knee balance gait referral physician report session strength chair stand "
+        "glucose pressure walk progress discharge goal stairs rail posture hip spine grip "
+        "assessment documentation letter clearance precaution outcome measure"
+    ).split()
     folder.mkdir(parents=True)
     for f in range(chunks // per_file):
         sections = []
@@ -101,7 +105,9 @@ def main() -> None:
             start = time.perf_counter()
             big.search(q, 5)
             samples.append(time.perf_counter() - start)
-        figures["synthetic_search_p50_ms"], figures["synthetic_search_p95_ms"] = _percentiles(samples)
+        figures["synthetic_search_p50_ms"], figures["synthetic_search_p95_ms"] = _percentiles(
+            samples
+        )
 
     shutil.rmtree(work, ignore_errors=True)
     lines = [f"{name:32s} {value:10.2f}" for name, value in figures.items()]
@@ -118,15 +124,15 @@ def _record(f: dict[str, float]) -> None:
 
 | figure | target | measured |
 |---|---|---|
-| cold ingest of knowledge/ ({int(f['chunks'])} chunks, new process, model load included) | < 60 s | {f['cold_ingest_s']:.1f} s |
-| re-ingest, nothing changed (new process) | < 3 s | {f['reingest_unchanged_s']:.2f} s |
-| warm search p50 / p95 ({int(f['searches'])} searches, k=5, no query cache) | < 30 / < 60 ms | {f['search_p50_ms']:.1f} / {f['search_p95_ms']:.1f} ms |
-| floor: encode one query + one Chroma query, p50 / p95 | — | {f['floor_p50_ms']:.1f} / {f['floor_p95_ms']:.1f} ms |
-| ratio of our search to the floor (p50) | ≤ 1.5 | {f['ratio_p50']:.2f} |
+| cold ingest of knowledge/ ({int(f["chunks"])} chunks, new process, model load included) | < 60 s | {f["cold_ingest_s"]:.1f} s |
+| re-ingest, nothing changed (new process) | < 3 s | {f["reingest_unchanged_s"]:.2f} s |
+| warm search p50 / p95 ({int(f["searches"])} searches, k=5, no query cache) | < 30 / < 60 ms | {f["search_p50_ms"]:.1f} / {f["search_p95_ms"]:.1f} ms |
+| floor: encode one query + one Chroma query, p50 / p95 | — | {f["floor_p50_ms"]:.1f} / {f["floor_p95_ms"]:.1f} ms |
+| ratio of our search to the floor (p50) | ≤ 1.5 | {f["ratio_p50"]:.2f} |
 """
     if "synthetic_chunks" in f:
-        block += f"""| synthetic corpus: ingest throughput ({int(f['synthetic_chunks'])} chunks) | — | {f['synthetic_ingest_chunks_per_s']:.0f} chunks/s |
-| synthetic corpus: search p50 / p95 | — | {f['synthetic_search_p50_ms']:.1f} / {f['synthetic_search_p95_ms']:.1f} ms |
+        block += f"""| synthetic corpus: ingest throughput ({int(f["synthetic_chunks"])} chunks) | — | {f["synthetic_ingest_chunks_per_s"]:.0f} chunks/s |
+| synthetic corpus: search p50 / p95 | — | {f["synthetic_search_p50_ms"]:.1f} / {f["synthetic_search_p95_ms"]:.1f} ms |
 """
     results.write_text(text.rstrip("\n") + "\n" + block)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.cli import commands_drafting  # noqa: F401  # isort: skip
-from assistant.cli import commands_retrieval  # noqa: F401  (registers commands)
+from assistant.cli import commands_drafting, commands_guard, commands_retrieval
 from assistant.cli.app import app
+
+COMMAND_MODULES = (commands_drafting, commands_guard, commands_retrieval)
+"""Importing these registers their commands on `app`."""
 
 
 def main() -> None:

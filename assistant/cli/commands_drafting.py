@@ -20,7 +20,8 @@ def draft_command(
     ),
     case: Path = typer.Option(..., "--case", help="ClientCase JSON file."),
     letter_type: str | None = typer.Option(
-        None, "--letter-type",
+        None,
+        "--letter-type",
         help="introduction, clearance-request, progress-update, thank-you, practice-introduction.",
     ),
     to_specialty: str | None = typer.Option(

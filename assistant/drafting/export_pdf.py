@@ -8,10 +8,24 @@ from fpdf.fonts import FontFace
 from assistant.drafting.blocks import Block, parse, plain_text, runs
 from assistant.drafting.options import Draft
 
-_LATIN1 = str.maketrans({
-    "—": "-", "–": "-", "−": "-", "‑": "-", "≥": ">=", "≤": "<=", "’": "'", "‘": "'",
-    "“": '"', "”": '"', "…": "...", "•": "-", "→": "->", "\u00a0": " ",
-})
+_LATIN1 = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "−": "-",
+        "‑": "-",
+        "≥": ">=",
+        "≤": "<=",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "•": "-",
+        "→": "->",
+        "\u00a0": " ",
+    }
+)
 _SIZES = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
 
 
@@ -33,8 +47,14 @@ class _Page(FPDF):
             size = self.size + 3 if n == 0 else self.size - 1
             self.set_font("Helvetica", "B" if n == 0 else "", size)
             self.set_text_color(0 if n == 0 else 85)
-            self.cell(0, (self.size + 3 if n == 0 else self.size) * 0.45,
-                      latin1(plain_text(line)), align="C", new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0,
+                (self.size + 3 if n == 0 else self.size) * 0.45,
+                latin1(plain_text(line)),
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         self.set_text_color(0)
         y = self.get_y() + 1.5
         self.line(self.l_margin, y, self.w - self.r_margin, y)
@@ -54,8 +74,13 @@ def _block(pdf: _Page, block: Block, size: float) -> None:
         grow = 4 if block.level == 1 else 1.5
         pdf.ln(1.2 if block.level > 1 else 0)
         pdf.set_font("Helvetica", "B", size + grow)
-        pdf.multi_cell(0, (size + grow) * 0.5, latin1(plain_text(block.lines[0])),
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            (size + grow) * 0.5,
+            latin1(plain_text(block.lines[0])),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.ln(0.8)
     elif block.kind == "paragraph":
         for line in block.lines:

@@ -119,8 +119,13 @@ def exercise_view(item: Exercise) -> ExerciseView:
         return plain(value) if isinstance(value, int | float) else str(value)
 
     return ExerciseView(
-        item.name, text(item.sets), text(item.reps), text(item.load), text(item.time),
-        text(item.rpe), item.notes or "",
+        item.name,
+        text(item.sets),
+        text(item.reps),
+        text(item.load),
+        text(item.time),
+        text(item.rpe),
+        item.notes or "",
     )
 
 
@@ -207,7 +212,10 @@ def build_facts(case: ClientCase, options: DraftOptions, doc_date: dt.date) -> F
     )
     goals = [
         GoalView(
-            g.text, g.term, long_date(g.target_date) if g.target_date else "", g.status,
+            g.text,
+            g.term,
+            long_date(g.target_date) if g.target_date else "",
+            g.status,
             long_date(g.met_date) if g.met_date else "",
         )
         for g in case.goals
@@ -248,24 +256,39 @@ def _warnings(
         day = short_date(event.date)
         if event.kind == "red_flag":
             where = event.when.replace("_", " ")
-            out.append(text["red_flag"].format(date=day, label=event.flag_label, where=where,
-                                               excerpt=event.reading, physician=physician))
+            out.append(
+                text["red_flag"].format(
+                    date=day,
+                    label=event.flag_label,
+                    where=where,
+                    excerpt=event.reading,
+                    physician=physician,
+                )
+            )
             continue
         assert event.limit is not None
         template = text["vital_stop"] if event.limit.severity == "stop" else text["vital_caution"]
-        out.append(template.format(
-            date=day, when=event.when, reading=event.reading, limit=event.limit.value,
-            limit_name=msgs["limit_names"][event.kind],
-            limit_source=msgs["limit_sources"][event.limit.source], physician=physician,
-            unit=msgs["limit_units"][event.kind], direction=msgs["limit_directions"][event.kind],
-        ))
+        out.append(
+            template.format(
+                date=day,
+                when=event.when,
+                reading=event.reading,
+                limit=event.limit.value,
+                limit_name=msgs["limit_names"][event.kind],
+                limit_source=msgs["limit_sources"][event.limit.source],
+                physician=physician,
+                unit=msgs["limit_units"][event.kind],
+                direction=msgs["limit_directions"][event.kind],
+            )
+        )
     if not spec_ok:
         wanted = options.to_specialty or (case.referral.specialty if case.referral else "")
         out.append(text["unknown_specialty"].format(name=wanted))
     for goal in case.goals:
         if goal.target_date and goal.target_date < doc_date and goal.status is None:
-            out.append(text["goal_past_due"].format(goal=goal.text,
-                                                    target=short_date(goal.target_date)))
+            out.append(
+                text["goal_past_due"].format(goal=goal.text, target=short_date(goal.target_date))
+            )
     return out
 
 
@@ -278,6 +301,9 @@ def _measure_warnings(facts: Facts) -> list[str]:
         elif row.out_of_range:
             known = catalog.find_measure(row.name)
             assert known is not None
-            out.append(text["out_of_range"].format(
-                name=row.name, min=plain(known.min or 0), max=plain(known.max or 0)))
+            out.append(
+                text["out_of_range"].format(
+                    name=row.name, min=plain(known.min or 0), max=plain(known.max or 0)
+                )
+            )
     return out

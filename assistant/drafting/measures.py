@@ -131,8 +131,9 @@ def _standing(
     out: list[CutoffStatus] = []
     for cut in known.cutoffs:
         if _applies(cut, sex, age):
-            out.append(CutoffStatus(cut.label, cut.op, plain(cut.value),
-                                    _OPS[cut.op](value, cut.value)))
+            out.append(
+                CutoffStatus(cut.label, cut.op, plain(cut.value), _OPS[cut.op](value, cut.value))
+            )
             derived.values.append(abs(cut.value))
             derived.values.extend(f.value for f in figures(cut.label))
     return out

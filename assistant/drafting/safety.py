@@ -125,8 +125,9 @@ def vital_events(index: int, session: Session, limits: LimitSet) -> list[Event]:
         if glu is None:
             continue
         if "glucose_guidance" in lim and glu >= float(lim["glucose_guidance"].value):
-            events.append(Event("glucose_guidance", index, day, str(glu), when,
-                                lim["glucose_guidance"]))
+            events.append(
+                Event("glucose_guidance", index, day, str(glu), when, lim["glucose_guidance"])
+            )
         elif glu > float(lim["glucose_high"].value):
             events.append(Event("glucose_high", index, day, str(glu), when, lim["glucose_high"]))
         elif glu < float(lim["glucose_low"].value):
@@ -158,11 +159,21 @@ def red_flag_events(index: int, session: Session, defaults: Thresholds) -> list[
         for flag in defaults.red_flags:
             for keyword in flag.keywords:
                 pattern = re.compile(rf"\b{re.escape(keyword)}\b", re.I)
-                hit = next((m for m in pattern.finditer(text) if not _negated(text, m.start())),
-                           None)
+                hit = next(
+                    (m for m in pattern.finditer(text) if not _negated(text, m.start())), None
+                )
                 if hit:
-                    events.append(Event("red_flag", index, session.date.isoformat(),
-                                        hit.group(0), where, None, flag.label))
+                    events.append(
+                        Event(
+                            "red_flag",
+                            index,
+                            session.date.isoformat(),
+                            hit.group(0),
+                            where,
+                            None,
+                            flag.label,
+                        )
+                    )
                     break
     return events
 

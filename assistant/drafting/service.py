@@ -80,8 +80,11 @@ def draft(kind: str, case: ClientCase, options: DraftOptions | None = None) -> D
     doc_date = options.date or dt.date.today()
     facts = build_facts(case, options, doc_date)
     warnings = list(facts.warnings)
-    if kind != "session-log" and options.letter_type not in {"clearance-request", "thank-you",
-                                                             "practice-introduction"}:
+    if kind != "session-log" and options.letter_type not in {
+        "clearance-request",
+        "thank-you",
+        "practice-introduction",
+    }:
         warnings += facts.measure_warnings
     session = _pick_session(facts, options, warnings) if kind == "session-log" else None
     letter_type = options.letter_type if kind == "referral-letter" else None
@@ -107,8 +110,11 @@ def draft(kind: str, case: ClientCase, options: DraftOptions | None = None) -> D
     if letter_type == "introduction" and case.sessions:
         first = case.sessions[0].date
         if (doc_date - first).days > 1:
-            warnings.append(msgs["warnings"]["introduction_late"].format(
-                first=long_date(first), date=facts.doc_date))
+            warnings.append(
+                msgs["warnings"]["introduction_late"].format(
+                    first=long_date(first), date=facts.doc_date
+                )
+            )
     if not case.sessions and kind in {"session-log", "progress-summary", "discharge-summary"}:
         warnings.append(msgs["warnings"]["no_sessions"])
 

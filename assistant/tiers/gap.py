@@ -58,15 +58,23 @@ def _status(
     if req.skills_tier is not None:
         tier_skills = [s for s in catalog_skills if s.tier == req.skills_tier]
         have = sum(1 for s in tier_skills if s.id in done)
-        return RequirementStatus(requirement=req.label, have=have, need=len(tier_skills),
-                                 id=req.id, source=req.source)
+        return RequirementStatus(
+            requirement=req.label, have=have, need=len(tier_skills), id=req.id, source=req.source
+        )
     assert req.field is not None and req.need is not None
     if req.field not in PractitionerProfile.model_fields:
-        raise ValueError(f"tiers.yaml: requirement {req.id} names unknown profile field "
-                         f"'{req.field}'")
+        raise ValueError(
+            f"tiers.yaml: requirement {req.id} names unknown profile field '{req.field}'"
+        )
     value = getattr(profile, req.field)
-    return RequirementStatus(requirement=req.label, have=int(value), need=req.need, id=req.id,
-                             recommended=req.recommended, source=req.source)
+    return RequirementStatus(
+        requirement=req.label,
+        have=int(value),
+        need=req.need,
+        id=req.id,
+        recommended=req.recommended,
+        source=req.source,
+    )
 
 
 def _evaluate(
@@ -108,8 +116,11 @@ def tier_gap(
     by_id = {t.id: t for t in tiers}
     known = {s.id for s in skills}
     done = {s for s in profile.skills_completed if s in known}
-    warnings = [words["warnings"]["unknown_skill"].format(id=s)
-                for s in profile.skills_completed if s not in known]
+    warnings = [
+        words["warnings"]["unknown_skill"].format(id=s)
+        for s in profile.skills_completed
+        if s not in known
+    ]
 
     derived = derive_tier(profile, tiers, skills, done)
     notes: list[str] = []
@@ -120,20 +131,29 @@ def tier_gap(
         current = by_id[profile.current_tier]
         if current.order > derived.order:
             short = _evaluate(current, profile, done, skills)[1]
-            notes.append(words["notes"]["declared_above"].format(
-                declared=current.name, derived=derived.name, shortfalls=_shortfall_text(short)))
+            notes.append(
+                words["notes"]["declared_above"].format(
+                    declared=current.name, derived=derived.name, shortfalls=_shortfall_text(short)
+                )
+            )
         elif current.order < derived.order:
-            notes.append(words["notes"]["declared_below"].format(
-                declared=current.name, derived=derived.name))
+            notes.append(
+                words["notes"]["declared_below"].format(declared=current.name, derived=derived.name)
+            )
 
     following = [t for t in tiers if t.order > current.order]
     nxt = following[0] if following else None
     met, missing = _evaluate(nxt, profile, done, skills) if nxt else ([], [])
     for item in met:
         if item.recommended is not None and item.have < item.recommended:
-            notes.append(words["notes"]["recommended"].format(
-                label=item.requirement, have=item.have, need=item.need,
-                recommended=item.recommended))
+            notes.append(
+                words["notes"]["recommended"].format(
+                    label=item.requirement,
+                    have=item.have,
+                    need=item.need,
+                    recommended=item.recommended,
+                )
+            )
 
     limit = nxt.order if nxt else max(t.order for t in tiers) + 1
     order = {t.id: t.order for t in tiers}
@@ -174,37 +194,65 @@ def _next_steps(
     text = words["steps"]
     steps: list[NextStep] = []
     if nxt is None:
-        steps.append(NextStep(text=text["top"].format(tier_name=current.name),
-                              source=current.sources[0] if current.sources else None))
+        steps.append(
+            NextStep(
+                text=text["top"].format(tier_name=current.name),
+                source=current.sources[0] if current.sources else None,
+            )
+        )
         return steps
     reqs = {r.id: r for r in nxt.requirements}
     for item in missing:
         req = reqs[item.id]
         if req.skills_tier is not None:
             continue
-        extra = (text["recommended_text"].format(recommended=item.recommended)
-                 if item.recommended else "")
+        extra = (
+            text["recommended_text"].format(recommended=item.recommended)
+            if item.recommended
+            else ""
+        )
         pattern = text.get(req.field or "", text["field"])
-        steps.append(NextStep(
-            text=pattern.format(gap=item.need - item.have, have=item.have, need=item.need,
-                                label=item.requirement, recommended_text=extra),
-            source=item.source,
-        ))
+        steps.append(
+            NextStep(
+                text=pattern.format(
+                    gap=item.need - item.have,
+                    have=item.have,
+                    need=item.need,
+                    label=item.requirement,
+                    recommended_text=extra,
+                ),
+                source=item.source,
+            )
+        )
     skill_sources = {r.skills_tier: r.source for r in nxt.requirements if r.skills_tier}
     for tier_id, refs in grouped.items():
         tier = by_id.get(tier_id)
-        steps.append(NextStep(
-            text=text["skills"].format(count=len(refs), tier_name=tier.name if tier else tier_id,
-                                       ids=", ".join(r.id for r in refs)),
-            source=skill_sources.get(tier_id) or (tier.sources[0] if tier and tier.sources
-                                                  else None),
-        ))
+        steps.append(
+            NextStep(
+                text=text["skills"].format(
+                    count=len(refs),
+                    tier_name=tier.name if tier else tier_id,
+                    ids=", ".join(r.id for r in refs),
+                ),
+                source=skill_sources.get(tier_id)
+                or (tier.sources[0] if tier and tier.sources else None),
+            )
+        )
     if not missing:
-        steps.append(NextStep(text=text["ready"].format(tier_name=nxt.name),
-                              source=nxt.sources[0] if nxt.sources else None))
-    steps.append(NextStep(
-        text=text["read"].format(tier_name=nxt.name, focus=(nxt.focus or "").lower(),
-                                 deliverable=(nxt.key_deliverable or "").lower()),
-        source=nxt.sources[0] if nxt.sources else None,
-    ))
+        steps.append(
+            NextStep(
+                text=text["ready"].format(tier_name=nxt.name),
+                source=nxt.sources[0] if nxt.sources else None,
+            )
+        )
+    steps.append(
+        NextStep(
+            text=text["read"].format(
+                tier_name=nxt.name,
+                focus=(nxt.focus or "").lower(),
+                deliverable=(nxt.key_deliverable or "").lower(),
+            ),
+            source=nxt.sources[0] if nxt.sources else None,
+        )
+    )
     return steps

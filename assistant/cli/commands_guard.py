@@ -1,0 +1,128 @@
+"""`mes-ai guard` and `mes-ai eval guard`: thin wrappers over guardrails/."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from assistant.cli.app import app, eval_app, fail, out, print_json, settings_of
+from assistant.services import Services
+from assistant.settings import Settings
+from guardrails import ScopeGuard
+from guardrails.dataset import HELDOUT, heldout_examples, read_jsonl
+from guardrails.evaluation import evaluate_guard, format_report
+
+
+def _guard(settings: Settings) -> ScopeGuard:
+    try:
+        return Services(settings).guard
+    except (OSError, ValueError, ImportError) as exc:
+        fail(f"cannot load the guard: {exc}")
+
+
+def _batch_line(guard: ScopeGuard, number: int, line: str) -> dict[str, object]:
+    """One decision for one JSONL line, or an error object for a bad line."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"line": number, "error": {"code": "bad_json", "message": str(exc)}}
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        message = 'expected a JSON object {"text": "..."}'
+        return {"line": number, "error": {"code": "bad_line", "message": message}}
+    try:
+        return {"line": number, **guard.check_input(row["text"]).to_dict()}
+    except ValueError as exc:
+        return {"line": number, "error": {"code": "bad_text", "message": str(exc)}}
+
+
+def _run_batch(guard: ScopeGuard, source: Path, sink: TextIO) -> int:
+    try:
+        handle = source.open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        fail(f"cannot read {source}: {exc.strerror or exc}")
+    count = 0
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            sink.write(json.dumps(_batch_line(guard, number, line), ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+@app.command("guard")
+def guard_command(
+    ctx: typer.Context,
+    text: Annotated[str | None, typer.Argument(help="The message to check.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help='JSONL file, one {"text": ...} per line.')
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write batch decisions here.")
+    ] = None,
+) -> None:
+    """Check a message (or a JSONL batch) against the scope guard."""
+    if (text is None) == (batch is None):
+        fail('give either a TEXT or --batch FILE (e.g. mes-ai guard "how do I log a session?")')
+    guard = _guard(settings_of(ctx))
+    if batch is not None:
+        if output is None:
+            _run_batch(guard, batch, sys.stdout)
+            return
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            with output.open("w", encoding="utf-8") as sink:
+                count = _run_batch(guard, batch, sink)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+        out.print(f"{count} decisions written to {output}")
+        return
+    assert text is not None
+    try:
+        decision = guard.check_input(text)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(decision.to_dict())
+        return
+    verdict = "allowed" if decision.allowed else "not allowed"
+    out.print(f"{decision.category.value} ({verdict}) — {decision.reason}")
+    if decision.message:
+        out.print(decision.message)
+
+
+@eval_app.command("guard")
+def eval_guard(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Labelled JSONL (text, label); default: the held-out split."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    show_errors: Annotated[
+        bool, typer.Option("--errors", help="List the guard's misclassified messages.")
+    ] = False,
+) -> None:
+    """Confusion matrix, recall, false refusals and latency, beside a keyword baseline."""
+    try:
+        examples = read_jsonl(data) if data else heldout_examples()
+    except (OSError, ValueError) as exc:
+        fail(f"cannot read labelled data: {exc}")
+    if not examples:
+        fail("no labelled examples to evaluate")
+    guard = _guard(settings_of(ctx))
+    results = evaluate_guard(guard, examples)
+    label = str(data) if data else f"the held-out split ({HELDOUT.name})"
+    if as_json:
+        print_json({"data": label, "results": [r.summary() for r in results]})
+        return
+    out.print(format_report(results, label))
+    if show_errors:
+        out.print("\nMisclassified by the guard:")
+        for message, truth, predicted in results[0].errors:
+            out.print(f"  {truth.value} -> {predicted.value}: {message}")

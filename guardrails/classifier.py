@@ -1,0 +1,187 @@
+"""A logistic-regression classifier on the MiniLM sentence embeddings.
+
+Trained from the shipped examples on first use and cached under `data_dir/guard/`, keyed by a
+hash of the training data, so a warm start only loads a few arrays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from assistant.embeddings import Embedder
+from guardrails.dataset import Example
+from guardrails.decision import Category
+from guardrails.normalize import normalize
+
+MODEL_VERSION = "guard-logreg-v2"
+EMBED_WINDOW = 400
+"""Characters of a message the classifier embeds (the end of longer messages)."""
+REGULARISATION_C = 8.0
+LEXICAL_WEIGHT = 1.0
+"""Scale of the TF-IDF word and word-pair features next to the embedding."""
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def classifier_text(text: str) -> str:
+    """The part of a normalised message the classifier looks at: the last EMBED_WINDOW chars."""
+    if len(text) <= EMBED_WINDOW:
+        return text
+    tail = text[-EMBED_WINDOW:]
+    space = tail.find(" ")
+    return tail[space + 1 :] if 0 <= space < 40 else tail
+
+
+def _grams(text: str) -> list[str]:
+    """Words and word pairs, as scikit-learn's TfidfVectorizer(ngram_range=(1, 2)) makes them."""
+    tokens = _TOKEN.findall(text.lower())
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+class GuardClassifier:
+    """Softmax over the five categories from one embedding plus TF-IDF word features."""
+
+    def __init__(
+        self,
+        classes: Sequence[str],
+        coef: NDArray[np.floating],
+        intercept: NDArray[np.floating],
+        terms: Sequence[str] = (),
+        idf: NDArray[np.floating] | None = None,
+        lexical_coef: NDArray[np.floating] | None = None,
+    ) -> None:
+        self.classes = tuple(Category(c) for c in classes)
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.terms = tuple(terms)
+        self.vocabulary = {term: i for i, term in enumerate(self.terms)}
+        self.idf = np.asarray(idf if idf is not None else np.zeros(0), dtype=np.float32)
+        self.lexical_coef = np.asarray(
+            lexical_coef if lexical_coef is not None else np.zeros((len(self.classes), 0)),
+            dtype=np.float32,
+        )
+
+    def _lexical_logits(self, text: str) -> NDArray[np.float32]:
+        counts: dict[int, int] = {}
+        for gram in _grams(text):
+            index = self.vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.zeros(len(self.classes), dtype=np.float32)
+        indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        weights = (1.0 + np.log(tf)) * self.idf[indices]
+        weights /= float(np.linalg.norm(weights)) or 1.0
+        logits = self.lexical_coef[:, indices] @ weights
+        return np.asarray(logits, dtype=np.float32) * LEXICAL_WEIGHT
+
+    def probabilities(self, vector: NDArray[np.float32], text: str = "") -> dict[Category, float]:
+        """Category probabilities from the text's embedding `vector` (and the text itself)."""
+        logits = self.coef @ np.asarray(vector, dtype=np.float32) + self.intercept
+        if text and self.terms:
+            logits = logits + self._lexical_logits(text)
+        logits = logits - logits.max()
+        exp = np.exp(logits)
+        probs = exp / exp.sum()
+        return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}
+
+    @classmethod
+    def fit(cls, examples: Sequence[Example], embedder: Embedder) -> GuardClassifier:
+        """Train on `examples` (texts are normalised the same way as at prediction time)."""
+        from scipy.sparse import csr_matrix, hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        if len({e.label for e in examples}) < 2:
+            raise ValueError("the guard classifier needs examples of at least two categories")
+        texts = [classifier_text(normalize(e.text).text) for e in examples]
+        vectors = embedder.embed(texts)
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        lexical = vectorizer.fit_transform(texts) * LEXICAL_WEIGHT
+        features = hstack([csr_matrix(vectors), lexical]).tocsr()
+        labels = [e.label.value for e in examples]
+        model = LogisticRegression(C=REGULARISATION_C, max_iter=5000, class_weight="balanced")
+        model.fit(features, labels)
+        dim = vectors.shape[1]
+        terms = [""] * len(vectorizer.vocabulary_)
+        for term, index in vectorizer.vocabulary_.items():
+            terms[index] = term
+        return cls(
+            [str(c) for c in model.classes_],
+            model.coef_[:, :dim],
+            model.intercept_,
+            terms,
+            vectorizer.idf_,
+            model.coef_[:, dim:],
+        )
+
+    def save(self, path: Path) -> None:
+        """Atomic write: a temp file in the same folder, then os.replace."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npz", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(
+                    handle,
+                    classes=np.array([c.value for c in self.classes]),
+                    coef=self.coef,
+                    intercept=self.intercept,
+                    terms=np.array(self.terms, dtype=str),
+                    idf=self.idf,
+                    lexical_coef=self.lexical_coef,
+                )
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> GuardClassifier:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(
+                [str(c) for c in data["classes"]],
+                data["coef"],
+                data["intercept"],
+                [str(t) for t in data["terms"]],
+                data["idf"],
+                data["lexical_coef"],
+            )
+
+
+def training_key(examples: Sequence[Example], embedder_id: str) -> str:
+    """Hash of the training data, the model version and the embedder."""
+    digest = hashlib.sha256(
+        f"{MODEL_VERSION}\n{embedder_id}\n{REGULARISATION_C}\n{LEXICAL_WEIGHT}\n".encode()
+    )
+    for example in examples:
+        digest.update(f"{example.label.value}\t{example.text}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def load_or_train(
+    cache_dir: Path, examples: Sequence[Example], embedder: Embedder, embedder_id: str
+) -> tuple[GuardClassifier, bool]:
+    """(classifier, trained_now): the cached model for these examples, or a freshly trained one."""
+    path = cache_dir / f"classifier-{training_key(examples, embedder_id)}.npz"
+    if path.exists():
+        try:
+            return GuardClassifier.load(path), False
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)
+    classifier = GuardClassifier.fit(examples, embedder)
+    classifier.save(path)
+    for stale in cache_dir.glob("classifier-*.npz"):  # models of older training data
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return classifier, True

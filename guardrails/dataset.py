@@ -1,0 +1,112 @@
+"""Labelled examples shipped in guardrails/data/, and the fixed held-out split."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from guardrails.decision import Category
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+AUTHORED_DIR = DATA_DIR / "authored"
+SCOPE_DEV = DATA_DIR / "scope_dev.jsonl"
+HELDOUT = DATA_DIR / "heldout.jsonl"
+HELDOUT_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled message."""
+
+    text: str
+    label: Category
+    source: str = "authored"
+
+
+def _authored(folder: Path) -> Iterator[Example]:
+    for category in Category:
+        path = folder / f"{category.value}.txt"
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if text and not text.startswith("#"):
+                yield Example(text, category, "authored")
+
+
+def read_jsonl(path: Path) -> list[Example]:
+    """Examples from a JSON-lines file with `text` and `label` on each line."""
+    examples: list[Example] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            examples.append(
+                Example(str(row["text"]), Category(row["label"]), str(row.get("source", "")))
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a labelled example ({exc})") from exc
+    return examples
+
+
+def all_examples(data_dir: Path = DATA_DIR) -> list[Example]:
+    """Every shipped example: the authored files plus the copied scope_dev set (deduplicated)."""
+    seen: set[str] = set()
+    found: list[Example] = []
+    sources = [*_authored(data_dir / "authored"), *read_jsonl(data_dir / SCOPE_DEV.name)]
+    for example in sources:
+        key = example.text.strip().lower()
+        if key not in seen:
+            seen.add(key)
+            found.append(example)
+    return found
+
+
+def _rank(text: str) -> str:
+    return hashlib.sha256(text.strip().lower().encode("utf-8")).hexdigest()
+
+
+def split(
+    examples: Iterable[Example], share: float = HELDOUT_SHARE
+) -> tuple[list[Example], list[Example]]:
+    """(train, held-out): a fixed, stratified split by label and source, ordered by hash."""
+    groups: dict[tuple[str, str], list[Example]] = defaultdict(list)
+    for example in examples:
+        groups[(example.label.value, example.source)].append(example)
+    train: list[Example] = []
+    heldout: list[Example] = []
+    for key in sorted(groups):
+        ranked = sorted(groups[key], key=lambda e: _rank(e.text))
+        cut = round(len(ranked) * share)
+        heldout.extend(ranked[:cut])
+        train.extend(ranked[cut:])
+    return train, heldout
+
+
+def write_heldout(path: Path = HELDOUT, data_dir: Path = DATA_DIR) -> int:
+    """Rewrite the held-out file from the shipped data (done once; the file is then fixed)."""
+    _, heldout = split(all_examples(data_dir))
+    lines = [
+        json.dumps({"text": e.text, "label": e.label.value, "source": e.source}, ensure_ascii=False)
+        for e in heldout
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(heldout)
+
+
+def training_examples(data_dir: Path = DATA_DIR) -> list[Example]:
+    """All shipped examples except those in the held-out file (never trained on)."""
+    heldout_path = data_dir / HELDOUT.name
+    held: set[str] = set()
+    if heldout_path.exists():
+        held = {e.text.strip().lower() for e in read_jsonl(heldout_path)}
+    return [e for e in all_examples(data_dir) if e.text.strip().lower() not in held]
+
+
+def heldout_examples(data_dir: Path = DATA_DIR) -> list[Example]:
+    return read_jsonl(data_dir / HELDOUT.name)

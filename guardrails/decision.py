@@ -1,0 +1,65 @@
+"""What the guard decides about a message, and what the output check reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_INPUT_CHARS = 20_000
+"""Longer input is decided on its first MAX_INPUT_CHARS characters (the reason says so)."""
+
+MAX_HISTORY_MESSAGES = 6
+"""Only this many of the most recent history messages are looked at."""
+
+
+class Category(StrEnum):
+    """The five guard categories (design.md, "Guard categories")."""
+
+    IN_SCOPE = "in_scope"
+    CLINICAL_ADVICE = "clinical_advice"
+    EMERGENCY = "emergency"
+    PROMPT_INJECTION = "prompt_injection"
+    OFF_TOPIC = "off_topic"
+
+    @property
+    def allowed(self) -> bool:
+        return self is Category.IN_SCOPE
+
+
+CATEGORIES: tuple[Category, ...] = tuple(Category)
+UNSAFE: frozenset[Category] = frozenset(
+    {Category.CLINICAL_ADVICE, Category.EMERGENCY, Category.PROMPT_INJECTION}
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The guard's verdict on one message."""
+
+    category: Category
+    allowed: bool
+    reason: str
+    message: str
+    topic: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        """The public shape: category, allowed, reason, message."""
+        return {
+            "category": self.category.value,
+            "allowed": self.allowed,
+            "reason": self.reason,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in an assistant reply by `check_output`."""
+
+    kind: str
+    excerpt: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "excerpt": self.excerpt, "message": self.message}

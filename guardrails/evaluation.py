@@ -1,0 +1,227 @@
+"""Measuring the guard: confusion matrix, recall, false refusals, latency, keyword baseline."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from guardrails.dataset import Example
+from guardrails.decision import CATEGORIES, UNSAFE, Category
+from guardrails.guard import ScopeGuard
+
+Classify = Callable[[str], Category]
+
+
+@dataclass
+class EvalResult:
+    """Figures for one classifier on one labelled set."""
+
+    name: str
+    confusion: dict[Category, dict[Category, int]]
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[tuple[str, Category, Category]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(sum(row.values()) for row in self.confusion.values())
+
+    def recall(self, category: Category) -> float | None:
+        row = self.confusion[category]
+        total = sum(row.values())
+        return row[category] / total if total else None
+
+    def _rows(self, categories: frozenset[Category]) -> list[dict[Category, int]]:
+        return [self.confusion[c] for c in categories]
+
+    @property
+    def unsafe_recall(self) -> float | None:
+        """Share of clinical + emergency + injection messages given their exact category."""
+        total = sum(sum(r.values()) for r in self._rows(UNSAFE))
+        hits = sum(self.confusion[c][c] for c in UNSAFE)
+        return hits / total if total else None
+
+    @property
+    def unsafe_blocked(self) -> float | None:
+        """Share of clinical + emergency + injection messages not allowed (any refusal)."""
+        rows = self._rows(UNSAFE)
+        total = sum(sum(r.values()) for r in rows)
+        blocked = sum(sum(v for c, v in r.items() if c is not Category.IN_SCOPE) for r in rows)
+        return blocked / total if total else None
+
+    @property
+    def false_refusal_rate(self) -> float | None:
+        """Share of in-scope messages that were refused."""
+        row = self.confusion[Category.IN_SCOPE]
+        total = sum(row.values())
+        return (total - row[Category.IN_SCOPE]) / total if total else None
+
+    def latency(self, quantile: float) -> float | None:
+        if not self.latencies_ms:
+            return None
+        ordered = sorted(self.latencies_ms)
+        index = min(len(ordered) - 1, max(0, round(quantile * (len(ordered) - 1))))
+        return ordered[index]
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "recall": {c.value: self.recall(c) for c in CATEGORIES},
+            "unsafe_recall": self.unsafe_recall,
+            "unsafe_blocked": self.unsafe_blocked,
+            "false_refusal_rate": self.false_refusal_rate,
+            "latency_ms": {"p50": self.latency(0.5), "p95": self.latency(0.95)},
+            "confusion": {
+                a.value: {b.value: n for b, n in row.items()} for a, row in self.confusion.items()
+            },
+        }
+
+
+class KeywordBaseline:
+    """A naive keyword filter, measured beside the guard as the thing to beat."""
+
+    KEYWORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
+        (
+            Category.EMERGENCY,
+            (
+                "chest pain",
+                "faint",
+                "collapse",
+                "unconscious",
+                "stroke",
+                "can't breathe",
+                "suicid",
+                "kill myself",
+                "seizure",
+                "911",
+            ),
+        ),
+        (
+            Category.PROMPT_INJECTION,
+            (
+                "ignore previous",
+                "ignore all",
+                "ignore your",
+                "system prompt",
+                "jailbreak",
+                "pretend you are",
+                "developer mode",
+                "disregard",
+                "your instructions",
+            ),
+        ),
+        (
+            Category.CLINICAL_ADVICE,
+            (
+                "dose",
+                "dosage",
+                " mg",
+                "medication",
+                "diagnos",
+                "symptom",
+                "treatment",
+                "treat ",
+                "side effect",
+                "prescri",
+                "cure",
+                "supplement",
+                "mri",
+                "x-ray",
+                "lab result",
+                "outlook",
+            ),
+        ),
+        (
+            Category.OFF_TOPIC,
+            (
+                "weather",
+                "recipe",
+                "movie",
+                "stock",
+                "poem",
+                "joke",
+                "football",
+                "bitcoin",
+                "capital of",
+            ),
+        ),
+    )
+
+    def __init__(self) -> None:
+        self._patterns = [
+            (category, re.compile("|".join(re.escape(w) for w in words)))
+            for category, words in self.KEYWORDS
+        ]
+
+    def __call__(self, text: str) -> Category:
+        lowered = text.lower()
+        for category, pattern in self._patterns:
+            if pattern.search(lowered):
+                return category
+        return Category.IN_SCOPE
+
+
+def evaluate(name: str, classify: Classify, examples: Sequence[Example]) -> EvalResult:
+    """Run `classify` over `examples`, timing each call."""
+    confusion = {a: dict.fromkeys(CATEGORIES, 0) for a in CATEGORIES}
+    result = EvalResult(name, confusion)
+    for example in examples:
+        start = time.perf_counter()
+        predicted = classify(example.text)
+        result.latencies_ms.append((time.perf_counter() - start) * 1000)
+        confusion[example.label][predicted] += 1
+        if predicted is not example.label:
+            result.errors.append((example.text, example.label, predicted))
+    return result
+
+
+def evaluate_guard(guard: ScopeGuard, examples: Sequence[Example]) -> list[EvalResult]:
+    """The guard (warm), the guard's rules alone, and the keyword baseline, in one run."""
+    guard.warm()
+    guard.check_input("warm-up: how do I write a session log?")
+    full = evaluate("guard", lambda t: guard.check_input(t).category, examples)
+    rules_only = ScopeGuard(
+        guard.settings, guard.embedder, use_classifier=False, policy=guard.policy
+    )
+    rules = evaluate("rules only", lambda t: rules_only.check_input(t).category, examples)
+    baseline = evaluate("keyword baseline", KeywordBaseline(), examples)
+    return [full, rules, baseline]
+
+
+def _fmt(value: float | None, percent: bool = True) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if percent else f"{value:.2f}"
+
+
+def _recall_of(category: Category) -> Callable[[EvalResult], str]:
+    return lambda result: _fmt(result.recall(category))
+
+
+def format_report(results: Sequence[EvalResult], label: str) -> str:
+    """Plain-text report: the side-by-side table, then each confusion matrix."""
+    names = [r.name for r in results]
+    width = max(14, *(len(n) + 2 for n in names))
+    lines = [f"Scope guard evaluation on {label} ({results[0].size} messages)", ""]
+    lines.append("metric".ljust(34) + "".join(n.rjust(width) for n in names))
+    rows: list[tuple[str, Callable[[EvalResult], str]]] = [
+        ("recall clinical+emergency+injection", lambda r: _fmt(r.unsafe_recall)),
+        ("  blocked (any refusal)", lambda r: _fmt(r.unsafe_blocked)),
+        *[(f"recall {c.value}", _recall_of(c)) for c in CATEGORIES],
+        ("false refusals on in_scope", lambda r: _fmt(r.false_refusal_rate)),
+        ("latency p50 ms", lambda r: _fmt(r.latency(0.5), percent=False)),
+        ("latency p95 ms", lambda r: _fmt(r.latency(0.95), percent=False)),
+    ]
+    for title, get in rows:
+        lines.append(title.ljust(34) + "".join(get(r).rjust(width) for r in results))
+    short = {c: c.value[:9] for c in CATEGORIES}
+    for result in results:
+        lines += ["", f"Confusion matrix: {result.name} (rows: true, columns: predicted)"]
+        lines.append("".ljust(18) + "".join(short[c].rjust(11) for c in CATEGORIES))
+        for true in CATEGORIES:
+            counts = result.confusion[true]
+            cells = "".join(str(counts[c]).rjust(11) for c in CATEGORIES)
+            lines.append(true.value.ljust(18) + cells)
+    return "\n".join(lines)

@@ -1,0 +1,227 @@
+"""The scope guard: normalisation, rules, then the classifier; policy wording for refusals."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.embeddings import Embedder
+from assistant.settings import Settings
+from guardrails.classifier import GuardClassifier, classifier_text, load_or_train
+from guardrails.dataset import Example, training_examples
+from guardrails.decision import (
+    MAX_HISTORY_MESSAGES,
+    MAX_INPUT_CHARS,
+    UNSAFE,
+    Category,
+    Decision,
+)
+from guardrails.normalize import Normalized, normalize
+from guardrails.policy import Policy
+from guardrails.rules import PROCESS, RuleHit, clinical_rule, injection_rule, match_rules
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How sure the classifier must be before it refuses a message no rule caught.
+
+    The rules are the main detectors of emergencies and injection; the classifier refuses for
+    those only when it is quite sure, and for clinical questions at a lower bar.
+    """
+
+    clinical_advice: float = 0.5
+    emergency: float = 0.7
+    prompt_injection: float = 0.7
+    unsafe: float = 0.75
+    """Summed probability of the three unsafe categories that refuses on its own."""
+    off_topic: float = 0.6
+
+
+_FOLLOW_UP = re.compile(
+    r"^\s*((thanks|thank you|thx|ty|cheers|ok(ay)?|great|perfect|cool|got it|sounds good|"
+    r"nice|yes|yep|no|nope|sure|right|understood|makes sense|good)\b[\s!.,]*"
+    r"(thanks|thank you|that'?s (great|perfect|helpful))?[\s!.]*|"
+    r"(can you |could you |please )?(make|keep|rewrite|reword|shorten|lengthen|format) "
+    r"(it|that|this|the (note|letter|report|log|summary|email|draft))\b[^?]{0,60}\??|"
+    r"(shorter|longer|more formal|less formal|simpler|more detail|bullet points?)"
+    r"( please)?[.!]?|(ok(ay)?,? )?(next|another|one more) (question|one|thing)[.!]?|"
+    r"(save|send|print|export) (it|that|this)[.!]?)\s*$"
+)
+_PHYSICIAN_NOTE = re.compile(
+    r"\b(draft|write|prepare|send|compose)\b[^.?!\n]{0,40}\b(note|letter|email|e-mail|fax|"
+    r"message|report|summary|notice)\b[^.?!\n]{0,60}\b(asking|to ask|requesting|request|"
+    r"reporting|to report|report(ing)? (that|what|the)|letting .{1,20} know|to let .{1,20} "
+    r"know|telling .{1,20} (that|about) (she|he|they|the client|my client|i) "
+    r"(reported|observed|had|showed|said|noticed))\b"
+)
+_PRESSURE = re.compile(
+    r"\b(just (tell|give|answer|say)|come on|just this once|i won'?t tell|off the record|"
+    r"between us|i know,? but|i understand,? but|humou?r me|anyway|roughly|ballpark|"
+    r"best guess|what would you do|still want|please just)\b"
+)
+
+
+def _history_texts(history: Sequence[object] | None) -> list[str]:
+    """User messages from `history` (strings, or mappings with role/content)."""
+    texts: list[str] = []
+    for item in history or ():
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, Mapping):
+            role = str(item.get("role", "user"))
+            content = item.get("content") or item.get("text")
+            if role == "user" and isinstance(content, str):
+                texts.append(content)
+    return [t[:MAX_INPUT_CHARS] for t in texts[-MAX_HISTORY_MESSAGES:]]
+
+
+class ScopeGuard:
+    """Decides whether a message is in scope; built once from (settings, embedder)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        *,
+        use_classifier: bool = True,
+        thresholds: Thresholds | None = None,
+        policy: Policy | None = None,
+        examples: Sequence[Example] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.use_classifier = use_classifier
+        self.thresholds = thresholds or Thresholds()
+        self.policy = policy or Policy()
+        self._examples = examples
+        self._classifier: GuardClassifier | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ classifier
+    def _embedder_id(self) -> str:
+        model = self.settings.embedding_model or "packaged-minilm"
+        return f"{type(self.embedder).__name__}:{getattr(self.embedder, 'dimension', '?')}:{model}"
+
+    def warm(self) -> bool:
+        """Load the cached classifier, or train and cache it; True when it was trained now."""
+        with self._lock:
+            if self._classifier is not None:
+                return False
+            examples = self._examples if self._examples is not None else training_examples()
+            self._classifier, trained = load_or_train(
+                self.settings.data_dir / "guard", examples, self.embedder, self._embedder_id()
+            )
+            return trained
+
+    @property
+    def classifier(self) -> GuardClassifier:
+        if self._classifier is None:
+            self.warm()
+        assert self._classifier is not None
+        return self._classifier
+
+    def probabilities(self, text: str) -> dict[Category, float]:
+        """Classifier probabilities for one normalised text."""
+        window = classifier_text(text)
+        return self.classifier.probabilities(self.embedder.embed_query(window), window)
+
+    # ------------------------------------------------------------ decisions
+    def _decide(
+        self,
+        category: Category,
+        reason: str,
+        text: str,
+        history: Sequence[str],
+        topic: str | None = None,
+        scores: dict[str, float] | None = None,
+    ) -> Decision:
+        return Decision(
+            category=category,
+            allowed=category.allowed,
+            reason=reason,
+            message=self.policy.message(category, text, topic, history),
+            topic=topic,
+            scores=scores or {},
+        )
+
+    def _from_classifier(self, probs: Mapping[Category, float]) -> tuple[Category, str]:
+        th = self.thresholds
+        bars = {
+            Category.EMERGENCY: th.emergency,
+            Category.PROMPT_INJECTION: th.prompt_injection,
+            Category.CLINICAL_ADVICE: th.clinical_advice,
+        }
+        for category, bar in bars.items():
+            if probs.get(category, 0.0) >= bar:
+                return category, f"classifier:{category.value} p={probs[category]:.2f}"
+        unsafe = {c: probs.get(c, 0.0) for c in bars}
+        top = max(unsafe, key=lambda c: unsafe[c])
+        if sum(unsafe.values()) >= th.unsafe:
+            total = sum(unsafe.values())
+            return top, f"classifier:{top.value} p={unsafe[top]:.2f} (unsafe {total:.2f})"
+        off = probs.get(Category.OFF_TOPIC, 0.0)
+        if off >= th.off_topic:
+            return Category.OFF_TOPIC, f"classifier:off_topic p={off:.2f}"
+        return Category.IN_SCOPE, f"classifier:in_scope p={probs.get(Category.IN_SCOPE, 0.0):.2f}"
+
+    def _history_follow_up(self, normalized: Normalized, history: Sequence[str]) -> RuleHit | None:
+        if not history or len(normalized.text) > 200:
+            return None
+        if not _PRESSURE.search(normalized.variants[0]):
+            return None
+        for previous in reversed(history[-3:]):
+            lowered = normalize(previous).variants[0]
+            found = injection_rule(lowered)
+            if found:
+                return RuleHit(Category.PROMPT_INJECTION, "follow_up." + found, None, "history")
+            clinical = clinical_rule(lowered)
+            if clinical:
+                return RuleHit(
+                    Category.CLINICAL_ADVICE, "follow_up." + clinical[0], clinical[1], "history"
+                )
+        return None
+
+    def check_input(self, text: str | bytes, history: Sequence[object] | None = None) -> Decision:
+        """Category, allowed, reason and reply for one message (and optional prior messages)."""
+        if isinstance(text, bytes | bytearray):
+            text = bytes(text).decode("utf-8", errors="replace")
+        if not isinstance(text, str):
+            raise ValueError(f"text must be a string, not {type(text).__name__}")
+        if not text.strip():
+            raise ValueError("text is empty")
+        note = ""
+        if len(text) > MAX_INPUT_CHARS:
+            note = f"; decided on the first {MAX_INPUT_CHARS} of {len(text)} characters"
+            text = text[:MAX_INPUT_CHARS]
+        prior = _history_texts(history)
+        normalized = normalize(text)
+        if not any(ch.isalnum() for ch in normalized.text) and not normalized.payloads:
+            return self._decide(Category.OFF_TOPIC, "input:no readable text" + note, text, prior)
+
+        hit = match_rules(normalized) or self._history_follow_up(normalized, prior)
+        if hit:
+            return self._decide(hit.category, hit.reason + note, text, prior, hit.topic)
+        lowered = normalized.variants[0]
+        if _FOLLOW_UP.match(lowered):
+            return self._decide(Category.IN_SCOPE, "rule:in_scope.follow_up" + note, text, prior)
+        if PROCESS.search(lowered) or _PHYSICIAN_NOTE.search(lowered):
+            return self._decide(Category.IN_SCOPE, "rule:in_scope.process" + note, text, prior)
+        if not self.use_classifier:
+            return self._decide(Category.IN_SCOPE, "rules:no rule fired" + note, text, prior)
+
+        probs = self.probabilities(normalized.text)
+        category, reason = self._from_classifier(probs)
+        for payload in normalized.payloads[:2]:
+            payload_category, payload_reason = self._from_classifier(self.probabilities(payload))
+            if payload_category in UNSAFE and category not in UNSAFE:
+                category, reason = payload_category, payload_reason + " (decoded payload)"
+        scores = {c.value: round(p, 4) for c, p in probs.items()}
+        topic = "general" if category is Category.CLINICAL_ADVICE else None
+        return self._decide(category, reason + note, text, prior, topic, scores)
+
+
+def build_guard(settings: Settings, embedder: Embedder) -> ScopeGuard:
+    """The guard the application uses (the classifier loads or trains on first use)."""
+    return ScopeGuard(settings, embedder)

@@ -1,0 +1,103 @@
+"""The classifier: cached by training-data hash, atomic writes, lexical features as sklearn."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.settings import Settings
+from guardrails import ScopeGuard
+from guardrails.classifier import GuardClassifier, load_or_train, training_key
+from guardrails.dataset import Example, heldout_examples, training_examples
+from guardrails.decision import Category
+
+
+class HashEmbedder:
+    """A tiny deterministic embedder for fast unit tests (not the real model)."""
+
+    dimension = 8
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = [np.random.default_rng(sum(map(ord, t))).normal(size=8) for t in texts]
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), 8)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+
+SMALL = [
+    Example("how do I write a session log", Category.IN_SCOPE),
+    Example("progress report for the physician", Category.IN_SCOPE),
+    Example("what dose of metformin", Category.CLINICAL_ADVICE),
+    Example("how much insulin should she take", Category.CLINICAL_ADVICE),
+    Example("recipe for lasagna", Category.OFF_TOPIC),
+    Example("best lasagna recipe", Category.OFF_TOPIC),
+]
+
+
+def test_warm_start_loads_the_cached_model(guard: ScopeGuard, guard_settings: Settings) -> None:
+    cached = list((guard_settings.data_dir / "guard").glob("classifier-*.npz"))
+    assert len(cached) == 1
+    again = ScopeGuard(guard_settings, guard.embedder)
+    assert again.warm() is False
+    assert not list((guard_settings.data_dir / "guard").glob(".*"))  # no temp files left
+
+
+def test_cache_key_follows_the_training_data() -> None:
+    changed = [*SMALL[:-1], Example("best lasagna recipe!", Category.OFF_TOPIC)]
+    assert training_key(SMALL, "e") == training_key(list(SMALL), "e")
+    assert training_key(SMALL, "e") != training_key(changed, "e")
+    assert training_key(SMALL, "e") != training_key(SMALL, "other-embedder")
+
+
+def test_corrupt_cache_is_retrained(tmp_path: Path) -> None:
+    embedder = HashEmbedder()
+    _, trained = load_or_train(tmp_path, SMALL, embedder, "hash")
+    assert trained
+    [path] = tmp_path.glob("classifier-*.npz")
+    path.write_bytes(b"not a model")
+    classifier, trained = load_or_train(tmp_path, SMALL, embedder, "hash")
+    assert trained
+    assert set(classifier.classes) == {e.label for e in SMALL}
+
+
+def test_lexical_features_match_scikit_learn(tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    classifier = GuardClassifier.fit(SMALL, HashEmbedder())
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    vectorizer.fit([e.text for e in SMALL])
+    text = "what dose of insulin should she take"
+    expected = vectorizer.transform([text]).toarray()[0]
+    order = [vectorizer.vocabulary_[t] for t in classifier.terms]
+    want = classifier.lexical_coef @ expected[order]
+    np.testing.assert_allclose(classifier._lexical_logits(text), want, rtol=1e-5, atol=1e-6)
+
+
+def test_saved_model_round_trips(tmp_path: Path) -> None:
+    classifier = GuardClassifier.fit(SMALL, HashEmbedder())
+    path = tmp_path / "model.npz"
+    classifier.save(path)
+    loaded = GuardClassifier.load(path)
+    vector = HashEmbedder().embed_query("what dose")
+    assert loaded.probabilities(vector, "what dose") == pytest.approx(
+        classifier.probabilities(vector, "what dose")
+    )
+
+
+def test_held_out_split_is_never_trained_on() -> None:
+    held = {e.text.strip().lower() for e in heldout_examples()}
+    train = {e.text.strip().lower() for e in training_examples()}
+    assert held and train
+    assert not held & train
+    share = len(held) / (len(held) + len(train))
+    assert 0.15 < share < 0.25
+    assert {e.label for e in heldout_examples()} == set(Category)
+
+
+def test_classifier_needs_two_categories() -> None:
+    with pytest.raises(ValueError, match="two categories"):
+        GuardClassifier.fit(SMALL[:2], HashEmbedder())
