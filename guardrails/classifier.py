@@ -7,16 +7,16 @@ hash of the training data, so a warm start only loads a few arrays.
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from assistant import atomic
 from assistant.embeddings import Embedder
 from guardrails.dataset import Example
 from guardrails.decision import Category
@@ -125,26 +125,18 @@ class GuardClassifier:
         )
 
     def save(self, path: Path) -> None:
-        """Atomic write: a temp file in the same folder, then os.replace."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npz", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(
-                    handle,
-                    classes=np.array([c.value for c in self.classes]),
-                    coef=self.coef,
-                    intercept=self.intercept,
-                    terms=np.array(self.terms, dtype=str),
-                    idf=self.idf,
-                    lexical_coef=self.lexical_coef,
-                )
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Atomic write (temp file, then os.replace) of the fitted arrays."""
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            classes=np.array([c.value for c in self.classes]),
+            coef=self.coef,
+            intercept=self.intercept,
+            terms=np.array(self.terms, dtype=str),
+            idf=self.idf,
+            lexical_coef=self.lexical_coef,
+        )
+        atomic.write_bytes(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path) -> GuardClassifier:
