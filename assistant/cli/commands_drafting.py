@@ -98,7 +98,8 @@ def tier_gap_command(
         table.add_row(item.requirement, str(item.have), str(item.need), "[red]missing[/]")
     out.print(table)
     if gap.timeframe:
-        out.print(f"Usual timeframe: {gap.timeframe}")
+        tier = gap.next_tier or gap.current_tier
+        out.print(f"Usual timeframe of the {tier} tier: {gap.timeframe}")
     for tier, refs in gap.skills_missing_by_tier.items():
         out.print(f"\nSkills missing ({tier}):")
         for ref in refs:

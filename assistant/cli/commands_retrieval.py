@@ -167,7 +167,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
 ) -> None:
-    """Start the HTTP API and the widget."""
+    """Start the HTTP API on 127.0.0.1:8000 (or --host/--port)."""
     import uvicorn
 
     from api.app import create_app
@@ -176,4 +176,9 @@ def serve(
     settings = settings.model_copy(
         update={k: v for k, v in {"host": host, "port": port}.items() if v}
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    app_ = create_app(settings)
+    console.print(
+        f"MES AI at http://{settings.host}:{settings.port}  "
+        f"(try /healthz or /v1/search?q=red+flags; Ctrl+C stops it)"
+    )
+    uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info")

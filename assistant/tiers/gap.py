@@ -100,6 +100,11 @@ def derive_tier(
     return reached
 
 
+def _lower_first(text: str) -> str:
+    """Lower-case a leading capital for use mid-sentence, leaving acronyms (POEs) alone."""
+    return text[:1].lower() + text[1:]
+
+
 def _shortfall_text(items: list[RequirementStatus]) -> str:
     return "; ".join(f"{s.requirement} {s.have} of {s.need}" for s in items)
 
@@ -249,8 +254,8 @@ def _next_steps(
         NextStep(
             text=text["read"].format(
                 tier_name=nxt.name,
-                focus=(nxt.focus or "").lower(),
-                deliverable=(nxt.key_deliverable or "").lower(),
+                focus=_lower_first(nxt.focus or ""),
+                deliverable=_lower_first(nxt.key_deliverable or ""),
             ),
             source=nxt.sources[0] if nxt.sources else None,
         )
