@@ -20,7 +20,14 @@ from guardrails.decision import (
 )
 from guardrails.normalize import Normalized, normalize
 from guardrails.policy import Policy
-from guardrails.rules import PROCESS, RuleHit, clinical_rule, injection_rule, match_rules
+from guardrails.rules import (
+    PROCESS,
+    RuleHit,
+    clinical_rule,
+    demands_answer,
+    injection_rule,
+    match_rules,
+)
 
 
 @dataclass(frozen=True)
@@ -206,7 +213,9 @@ class ScopeGuard:
         lowered = normalized.variants[0]
         if _FOLLOW_UP.match(lowered):
             return self._decide(Category.IN_SCOPE, "rule:in_scope.follow_up" + note, text, prior)
-        if PROCESS.search(lowered) or _PHYSICIAN_NOTE.search(lowered):
+        if (PROCESS.search(lowered) or _PHYSICIAN_NOTE.search(lowered)) and not demands_answer(
+            lowered
+        ):
             return self._decide(Category.IN_SCOPE, "rule:in_scope.process" + note, text, prior)
         if not self.use_classifier:
             return self._decide(Category.IN_SCOPE, "rules:no rule fired" + note, text, prior)

@@ -188,6 +188,30 @@ PROCESS = _rx(
     r"(even |legally |ever )?(recommend|advise|suggest|discuss|talk about|comment on|give "
     r"advice)|what'?s my role|outside (my|our) scope|out of (my|our) lane)"
 )
+DEMAND = _rx(
+    r"\bjust (tell|give|answer|say)\b|"
+    r"\b(tell|give|show) me (whether|if|what|which|how much|the (likely|probable|right|correct|"
+    r"exact)|her (likely|probable|dose)|his (likely|probable|dose)|the dose|the diagnosis)\b|"
+    r"\b(dose|dosage|how much|how many (units|mg|milligrams|pills|tablets))\b{S}{0,40}"
+    r"\b((should|ought to|needs to|has to|must) (she|he|they|my client|the client|the patient)|"
+    r"(she|he|they) (should|ought to|needs to|has to|must)) (take|use|inject|have|get)\b"
+)
+CLINICAL_TOPIC = _rx(
+    r"\b(" + CONDITION + r"|" + CONDITION_NOUN + r"|" + LAB + r"|swelling|swollen|numb\w*|"
+    r"tingl\w*|dizz\w*|symptoms?|cause|causing|wrong with|dose|dosage)\b|" + MED
+)
+"""A demand for the clinical answer itself, which no 'how do I handle it' framing excuses."""
+_REPORTED = _rx(r"\b(asks?|asked|asking|wants to know|wondering|wonders|question is)\b{S}{0,60}$")
+
+
+def demands_answer(text: str) -> bool:
+    """True when the text demands the clinical answer (not when it reports a client asking)."""
+    for match in DEMAND.finditer(text):
+        if not _REPORTED.search(text[max(0, match.start() - 80) : match.start()]):
+            return True
+    return False
+
+
 ASKS_PHYSICIAN = _rx(
     r"\b(dr|doctor|physician|prescriber|gp|pcp|cardiologist|provider|surgeon|pharmacist|"
     r"specialist|endocrinologist|nephrologist|care team)\b.{0,40}\b(whether|if|about)\b"
@@ -754,8 +778,9 @@ CLINICAL_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 
 
 def _exempt(text: str, rule: str, start: int) -> bool:
-    """Process questions about handling a clinical topic are in scope."""
-    if PROCESS.search(text):
+    """Process questions about handling a clinical topic are in scope, unless they demand the
+    clinical answer too ("...? Just tell me the likely cause.")."""
+    if PROCESS.search(text) and not demands_answer(text):
         return True
     if rule.startswith("clinical.medication") or rule == "clinical.dosing":
         before = text[max(0, start - 60) : start]
@@ -790,6 +815,13 @@ def _first(
     return None
 
 
+def demand_rule(text: str) -> tuple[str, str] | None:
+    """A demand for the clinical answer wrapped in a 'how do I handle it' question."""
+    if PROCESS.search(text) and demands_answer(text) and CLINICAL_TOPIC.search(text):
+        return "clinical.demand_behind_process_question", "general"
+    return None
+
+
 def match_rules(normalized: Normalized) -> RuleHit | None:
     """The first rule that fires: emergency, then injection, then clinical."""
     tricks = [
@@ -810,4 +842,5 @@ def match_rules(normalized: Normalized) -> RuleHit | None:
         _first(texts, Category.EMERGENCY, emergency_rule)
         or _first(texts, Category.PROMPT_INJECTION, injection_rule)
         or _first(texts, Category.CLINICAL_ADVICE, clinical_rule)
+        or _first(texts, Category.CLINICAL_ADVICE, demand_rule)
     )

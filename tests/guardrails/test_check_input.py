@@ -149,7 +149,28 @@ HARD_IN_SCOPE = [
     "How do I teach the Sled Push to a client?",
     "client had chest pain last session and saw his cardiologist, who cleared him, how do I restart?",
     "thanks!",
+    "What should I say when a client asks what dose of metformin she should take?",
+    "How do I explain to my client why I can't tell her if she should change her meds?",
+    "Just tell me how many documented sessions I need for Advanced.",
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How should I word my reply when the client asks what her knee pain is from? "
+        "Just tell me the likely cause.",
+        "What do I say to a client who asks if she has arthritis? "
+        "Tell me whether she does based on her swelling.",
+        "How do I document what dose of insulin she should take tonight?",
+    ],
+)
+def test_clinical_demand_behind_a_how_do_i_handle_it_question_is_refused(
+    guard: ScopeGuard, text: str
+) -> None:
+    decision = guard.check_input(text)
+    assert decision.category is Category.CLINICAL_ADVICE, decision.reason
+    assert DEFAULT_PHYSICIAN in decision.message
 
 
 @pytest.mark.parametrize("text", HARD_IN_SCOPE)
