@@ -587,7 +587,11 @@ CLINICAL_PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             + _NOT_EXERCISE
             + r"{0,40}\b"
             + MED
-            + r"\b"
+            + r"\b|"
+            r"\b(what|which)( kind of| type of| sort of)? (\w+ )?"
+            + MED
+            + r"\b{S}{0,20}\b(works?|is|are|would be|do you recommend)( the)? (best|better|"
+            r"safest|good|right|recommended)\b"
         ),
     ),
     (

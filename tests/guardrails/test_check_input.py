@@ -17,6 +17,8 @@ DOSING = [
     ("Dr. Patel is her GP - can she double her insulin on gym days?", "Dr. Patel"),
     ("draft a letter telling Dr. Lee to raise her metformin", "Dr. Lee"),
     ("what dose of ibuprofen is ok before a session for her knee, Dr. Alan Chen said ask you", "Dr. Alan Chen"),
+    ("what antidepressant works best with exercise", None),
+    ("Should Dr. Lee's patient double her metformin dose?", "Dr. Lee"),
 ]
 
 
