@@ -14,6 +14,7 @@ from assistant.drafting.numbers import long_date
 from assistant.drafting.options import KINDS, LETTER_TYPES, Draft, DraftError, DraftOptions
 from assistant.drafting.render import render
 from assistant.models import ClientCase, validation_messages
+from guardrails.output import check_output
 
 ONE_PAGE = {"progress-summary", "discharge-summary", "referral-letter"}
 
@@ -132,6 +133,10 @@ def draft(kind: str, case: ClientCase, options: DraftOptions | None = None) -> D
     )
     for figure in unsupported(result):
         result.warnings.append(msgs["warnings"]["faithfulness"].format(figure=figure.raw))
+    for issue in check_output(body):
+        result.warnings.append(
+            msgs["warnings"]["scope"].format(excerpt=issue.excerpt, message=issue.message)
+        )
     return result
 
 

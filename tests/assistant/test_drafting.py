@@ -79,6 +79,15 @@ def test_drafts_stay_in_scope_wording(case_file: Path, doc: tuple[str, dict[str,
     assert "prescribe " not in text.replace("do not diagnose, prescribe", "")
 
 
+def test_out_of_scope_wording_in_the_practitioners_own_notes_is_flagged() -> None:
+    data = raw("post-tkr")
+    data["sessions"][-1]["plan"] = "Continue her exercise therapy and tell her to take 400 mg ibuprofen before sessions"
+    result = make("session-log", parse_case(data))
+    scope = [w for w in result.warnings if w.startswith("Outside an exercise professional's scope")]
+    assert len(scope) >= 2
+    assert any("ibuprofen" in w for w in scope) and any("therapy" in w for w in scope)
+
+
 @pytest.mark.parametrize("letter_type", LETTER_TYPES)
 def test_every_letter_carries_the_scope_statement_and_a_signature(letter_type: str) -> None:
     result = make("referral-letter", case_of("hypertension"), letter_type=letter_type)
