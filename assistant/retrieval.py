@@ -35,6 +35,15 @@ class SearchResult:
         return data
 
 
+@dataclass(frozen=True)
+class _LexicalIndex:
+    """Chunk texts, their positions by id, and the BM25 index over them (swapped as one)."""
+
+    chunks: list[StoredChunk]
+    positions: dict[str, int]
+    bm25: BM25Index
+
+
 def _context(chunk: StoredChunk) -> str:
     meta = chunk.metadata
     heading = " > ".join(str(p) for p in (meta.get("title"), meta.get("section")) if p)
@@ -61,9 +70,7 @@ class Retriever:
         self._max_query_chars = max_query_chars
         self._lock = threading.Lock()
         self._stamp: float | None = None
-        self._chunks: list[StoredChunk] = []
-        self._positions: dict[str, int] = {}
-        self._bm25 = BM25Index([])
+        self._index = _LexicalIndex([], {}, BM25Index([]))
 
     def _stamp_now(self) -> float:
         try:
@@ -78,15 +85,14 @@ class Retriever:
             return
         with self._lock:
             chunks = self._store.all_chunks()
-            self._chunks = chunks
-            self._positions = {c.id: i for i, c in enumerate(chunks)}
-            self._bm25 = BM25Index([_context(c) for c in chunks])
+            positions = {c.id: i for i, c in enumerate(chunks)}
+            self._index = _LexicalIndex(chunks, positions, BM25Index([_context(c) for c in chunks]))
             self._stamp = stamp
 
     @property
     def chunks(self) -> list[StoredChunk]:
         self.refresh()
-        return self._chunks
+        return self._index.chunks
 
     @property
     def chunk_count(self) -> int:
@@ -101,19 +107,20 @@ class Retriever:
         if not 1 <= k <= self._k_max:
             raise SearchError(f"k must be between 1 and {self._k_max}")
         self.refresh()
-        if not self._chunks:
+        index_ = self._index  # one consistent snapshot, even if a refresh swaps it meanwhile
+        if not index_.chunks:
             return []
         pool = max(k * 4, 20)
         dense = dict(self._store.query(self._embedder.embed_query(query), pool))
-        lexical = self._bm25.scores(query)
+        lexical = index_.bm25.scores(query)
         top_lexical = np.argsort(-lexical)[:pool]
         lex_max = float(lexical[top_lexical[0]]) if len(top_lexical) else 0.0
         dense_floor = min(dense.values(), default=0.0)
 
         candidates: dict[int, float] = {}
         for chunk_id, similarity in dense.items():
-            if chunk_id in self._positions:
-                candidates[self._positions[chunk_id]] = similarity
+            if chunk_id in index_.positions:
+                candidates[index_.positions[chunk_id]] = similarity
         for index in top_lexical:
             if lexical[index] > 0:
                 candidates.setdefault(int(index), dense_floor)
@@ -129,7 +136,7 @@ class Retriever:
         scored.sort(reverse=True)
         results = []
         for score, index in scored[:k]:
-            chunk = self._chunks[index]
+            chunk = index_.chunks[index]
             meta = chunk.metadata
             results.append(
                 SearchResult(
