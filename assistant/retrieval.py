@@ -113,8 +113,12 @@ class Retriever:
         pool = max(k * 4, 20)
         dense = dict(self._store.query(self._embedder.embed_query(query), pool))
         lexical = index_.bm25.scores(query)
-        top_lexical = np.argsort(-lexical)[:pool]
-        lex_max = float(lexical[top_lexical[0]]) if len(top_lexical) else 0.0
+        top_lexical = (
+            np.argpartition(-lexical, pool)[:pool]
+            if len(lexical) > pool
+            else np.arange(len(lexical))
+        )
+        lex_max = float(lexical.max()) if len(lexical) else 0.0
         dense_floor = min(dense.values(), default=0.0)
 
         candidates: dict[int, float] = {}
