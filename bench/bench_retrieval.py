@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.evaluation import evaluate_retrieval, load_questions
 from assistant.services import Services
 from assistant.settings import Settings
 
@@ -72,6 +73,11 @@ def main() -> None:
     services = Services(Settings(data_dir=data), embedder=embedder)
     queries = [json.loads(line)["q"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
     figures["chunks"] = services.retriever.chunk_count
+    quality = evaluate_retrieval(services.retriever, load_questions(QUESTIONS), k=5)
+    figures["questions"] = quality.questions
+    figures["recall_at_5"] = quality.recall_at_k
+    figures["section_recall_at_5"] = quality.section_recall_at_k
+    figures["mrr"] = quality.mrr
     for q in queries[:10]:
         services.search(q, 5)
     ours: list[float] = []
@@ -129,11 +135,17 @@ def _record(f: dict[str, float]) -> None:
 | warm search p50 / p95 ({int(f["searches"])} searches, k=5, no query cache) | < 30 / < 60 ms | {f["search_p50_ms"]:.1f} / {f["search_p95_ms"]:.1f} ms |
 | floor: encode one query + one Chroma query, p50 / p95 | — | {f["floor_p50_ms"]:.1f} / {f["floor_p95_ms"]:.1f} ms |
 | ratio of our search to the floor (p50) | ≤ 1.5 | {f["ratio_p50"]:.2f} |
+| recall@5 over {int(f["questions"])} questions (`mes-ai eval retrieval`) | ≥ 0.90 | {f["recall_at_5"]:.3f} |
+| section recall@5 / MRR | — | {f["section_recall_at_5"]:.3f} / {f["mrr"]:.3f} |
 """
     if "synthetic_chunks" in f:
         block += f"""| synthetic corpus: ingest throughput ({int(f["synthetic_chunks"])} chunks) | — | {f["synthetic_ingest_chunks_per_s"]:.0f} chunks/s |
 | synthetic corpus: search p50 / p95 | — | {f["synthetic_search_p50_ms"]:.1f} / {f["synthetic_search_p95_ms"]:.1f} ms |
 """
+    start = text.find("\n## Retrieval (")
+    if start != -1:  # replace the previous run's section, keep the others
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + (text[end:] if end != -1 else "")
     results.write_text(text.rstrip("\n") + "\n" + block)
 
 
