@@ -56,6 +56,11 @@ class Services:
 
         return build_guard(self.settings, self.embedder)
 
+    def warm(self) -> None:
+        """Load everything a first request would otherwise wait for."""
+        self.retriever.refresh()
+        self.guard.warm()
+
     def ingest(
         self, paths: Iterable[Path], rebuild: bool = False, progress: Progress | None = None
     ) -> IngestReport:

@@ -176,7 +176,10 @@ def serve(
     settings = settings.model_copy(
         update={k: v for k, v in {"host": host, "port": port}.items() if v}
     )
-    app_ = create_app(settings)
+    services = Services(settings)
+    with console.status("loading the model, the index and the scope guard…"):
+        services.warm()
+    app_ = create_app(settings, services)
     console.print(
         f"MES AI at http://{settings.host}:{settings.port}  "
         f"(try /healthz or /v1/search?q=red+flags; Ctrl+C stops it)"
