@@ -1,32 +1,20 @@
-"""The classifier: cached by training-data hash, atomic writes, lexical features as sklearn."""
+"""The classifier: cached by training-data hash, atomic writes, lexical features as sklearn.
+
+Every test uses the real packaged MiniLM (the session `embedder` fixture)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.settings import Settings
 from guardrails import ScopeGuard
 from guardrails.classifier import GuardClassifier, load_or_train, training_key
 from guardrails.dataset import Example, heldout_examples, training_examples
 from guardrails.decision import Category
-
-
-class HashEmbedder:
-    """A tiny deterministic embedder for fast unit tests (not the real model)."""
-
-    dimension = 8
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        rows = [np.random.default_rng(sum(map(ord, t))).normal(size=8) for t in texts]
-        return np.asarray(rows, dtype=np.float32).reshape(len(texts), 8)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
-
 
 SMALL = [
     Example("how do I write a session log", Category.IN_SCOPE),
@@ -53,21 +41,20 @@ def test_cache_key_follows_the_training_data() -> None:
     assert training_key(SMALL, "e") != training_key(SMALL, "other-embedder")
 
 
-def test_corrupt_cache_is_retrained(tmp_path: Path) -> None:
-    embedder = HashEmbedder()
-    _, trained = load_or_train(tmp_path, SMALL, embedder, "hash")
+def test_corrupt_cache_is_retrained(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    _, trained = load_or_train(tmp_path, SMALL, embedder, "minilm")
     assert trained
     [path] = tmp_path.glob("classifier-*.npz")
     path.write_bytes(b"not a model")
-    classifier, trained = load_or_train(tmp_path, SMALL, embedder, "hash")
+    classifier, trained = load_or_train(tmp_path, SMALL, embedder, "minilm")
     assert trained
     assert set(classifier.classes) == {e.label for e in SMALL}
 
 
-def test_lexical_features_match_scikit_learn(tmp_path: Path) -> None:
+def test_lexical_features_match_scikit_learn(embedder: SentenceTransformerEmbedder) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    classifier = GuardClassifier.fit(SMALL, HashEmbedder())
+    classifier = GuardClassifier.fit(SMALL, embedder)
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
     vectorizer.fit([e.text for e in SMALL])
     text = "what dose of insulin should she take"
@@ -77,12 +64,12 @@ def test_lexical_features_match_scikit_learn(tmp_path: Path) -> None:
     np.testing.assert_allclose(classifier._lexical_logits(text), want, rtol=1e-5, atol=1e-6)
 
 
-def test_saved_model_round_trips(tmp_path: Path) -> None:
-    classifier = GuardClassifier.fit(SMALL, HashEmbedder())
+def test_saved_model_round_trips(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    classifier = GuardClassifier.fit(SMALL, embedder)
     path = tmp_path / "model.npz"
     classifier.save(path)
     loaded = GuardClassifier.load(path)
-    vector = HashEmbedder().embed_query("what dose")
+    vector = embedder.embed_query("what dose")
     assert loaded.probabilities(vector, "what dose") == pytest.approx(
         classifier.probabilities(vector, "what dose")
     )
@@ -98,6 +85,6 @@ def test_held_out_split_is_never_trained_on() -> None:
     assert {e.label for e in heldout_examples()} == set(Category)
 
 
-def test_classifier_needs_two_categories() -> None:
+def test_classifier_needs_two_categories(embedder: SentenceTransformerEmbedder) -> None:
     with pytest.raises(ValueError, match="two categories"):
-        GuardClassifier.fit(SMALL[:2], HashEmbedder())
+        GuardClassifier.fit(SMALL[:2], embedder)
