@@ -71,3 +71,24 @@ def test_unreadable_files_raise_a_readable_reason(
     path.write_bytes(content)
     with pytest.raises(LoaderError, match=reason):
         load_document(path)
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx", ".html", ".md", ".txt"])
+def test_truncated_and_random_files_load_or_fail_with_a_loader_error(tmp_path: Path, suffix: str) -> None:
+    import random
+
+    rng = random.Random(suffix)
+    real = _pdf(tmp_path / "real.pdf", "Chair stand 7 reps.").read_bytes() if suffix == ".pdf" else b""
+    if suffix == ".docx":
+        real = _docx(tmp_path / "real.docx", "Log", "Chair stand 7 reps.").read_bytes()
+    payloads = [real[: len(real) * i // 6] for i in range(1, 6)] if real else []
+    payloads += [rng.randbytes(rng.randint(1, 4000)) for _ in range(6)]
+    for number, payload in enumerate(payloads):
+        path = tmp_path / f"case{number}{suffix}"
+        path.write_bytes(payload)
+        try:
+            doc = load_document(path)
+        except LoaderError as exc:
+            assert str(exc)
+        else:
+            assert doc.text.strip()
