@@ -69,14 +69,16 @@ class Retriever:
         self._k_max = k_max
         self._max_query_chars = max_query_chars
         self._lock = threading.Lock()
-        self._stamp: float | None = None
+        self._stamp: tuple[int, int, int] | None = (-1, -1, -1)
         self._index = _LexicalIndex([], {}, BM25Index([]))
 
-    def _stamp_now(self) -> float:
+    def _stamp_now(self) -> tuple[int, int, int] | None:
+        """Changes whenever ingest rewrites the manifest (atomic replace: a new inode)."""
         try:
-            return self._manifest_path.stat().st_mtime_ns
+            stat = self._manifest_path.stat()
         except FileNotFoundError:
-            return -1.0
+            return None
+        return stat.st_mtime_ns, stat.st_ino, stat.st_size
 
     def refresh(self, force: bool = False) -> None:
         """Reload chunk texts for the lexical index if the index changed on disk."""

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.paths import KNOWLEDGE_DIR, PROMPTS_DIR
+from assistant.skills import Skill, load_skills
 
 TIERS_PATH = KNOWLEDGE_DIR / "tiers.yaml"
 SKILLS_PATH = KNOWLEDGE_DIR / "skills.yaml"
@@ -55,29 +56,35 @@ class Tier(_Loose):
     requirements: list[Requirement] = Field(default_factory=list)
 
 
-class Skill(_Loose):
-    id: str
-    tier: str
-    name: str
-    description: str | None = None
-    public: bool | None = None
-
-
 def _read(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-@cache
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """Part of each cache key, so a replaced file (e.g. `skills import`) is read again."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_ino, stat.st_size
+
+
 def tiers(path: Path = TIERS_PATH) -> tuple[Tier, ...]:
     """Tiers in order."""
+    return _tiers(path, _stamp(path))
+
+
+@cache
+def _tiers(path: Path, stamp: tuple[int, int, int]) -> tuple[Tier, ...]:
     items = [Tier.model_validate(t) for t in _read(path).get("tiers", [])]
     return tuple(sorted(items, key=lambda t: t.order))
 
 
-@cache
 def skills(path: Path = SKILLS_PATH) -> tuple[Skill, ...]:
-    """The skill catalog, in file order."""
-    return tuple(Skill.model_validate(s) for s in _read(path).get("skills", []))
+    """The skill catalog, in file order (validated as `skills import` validates it)."""
+    return _skills(path, _stamp(path))
+
+
+@cache
+def _skills(path: Path, stamp: tuple[int, int, int]) -> tuple[Skill, ...]:
+    return tuple(load_skills(path))
 
 
 @cache

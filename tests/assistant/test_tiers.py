@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from assistant.models import PractitionerProfile, load_profile
+from assistant.models import PractitionerProfile, load_profile, parse_profile
 from assistant.paths import KNOWLEDGE_DIR
+from assistant.skills import import_skills
 from assistant.tiers import tier_gap
 
 PROFILES = Path(__file__).resolve().parents[1] / "data" / "profiles"
@@ -141,3 +142,17 @@ def test_output_has_the_http_shape() -> None:
     assert {"current_tier", "next_tier", "met", "missing", "skills_missing"} <= set(payload)
     assert set(payload["missing"][0]) >= {"requirement", "have", "need"}
     assert set(payload["skills_missing"][0]) >= {"id", "name"}
+
+
+def test_an_imported_checklist_is_used_without_a_restart(tmp_path: Path) -> None:
+    skills = tmp_path / "skills.yaml"
+    skills.write_bytes((KNOWLEDGE_DIR / "skills.yaml").read_bytes())
+    profile = parse_profile({"name": "Sam", "current_tier": "essential", "skills_completed": []})
+    before = tier_gap(profile, KNOWLEDGE_DIR / "tiers.yaml", skills)
+    assert len(before.skills_missing) == 18
+
+    official = tmp_path / "official.csv"
+    official.write_text("id,tier,name\nOE1,essential,Vital signs\nOE2,essential,Intake\nOI1,intermediate,Reports\n")
+    import_skills(official, skills)
+    after = tier_gap(profile, KNOWLEDGE_DIR / "tiers.yaml", skills)
+    assert [s.id for s in after.skills_missing] == ["OE1", "OE2"]
