@@ -27,6 +27,7 @@ MEDIA = {
 def create_draft(
     kind: str,
     body: Annotated[dict[str, Any], Body()],
+    services: Annotated[Services, Depends(get_services)],
     fmt: Annotated[str | None, Query(alias="format")] = None,
 ) -> dict[str, Any] | Response:
     if fmt is not None and fmt not in FORMATS:
@@ -34,7 +35,8 @@ def create_draft(
     if not isinstance(body.get("case"), dict):
         raise ApiError(422, "invalid_case", "case: a ClientCase object is required")
     try:
-        result = draft(kind, parse_case(body["case"]), parse_options(body.get("options")))
+        case, options = parse_case(body["case"]), parse_options(body.get("options"))
+        result = draft(kind, case, options, services.settings.knowledge_dir)
     except (CaseInputError, DraftError) as exc:
         raise ApiError(422, "invalid_case", "; ".join(exc.errors)) from exc
     if fmt is None:

@@ -15,6 +15,7 @@ from assistant.models import CaseInputError, load_case, load_profile
 
 @app.command("draft")
 def draft_command(
+    ctx: typer.Context,
     kind: str = typer.Argument(
         ..., help="session-log, referral-letter, progress-summary or discharge-summary."
     ),
@@ -51,7 +52,7 @@ def draft_command(
     try:
         client_case = load_case(case)
         options = parse_options({k: v for k, v in raw.items() if v is not None})
-        result = draft(kind, client_case, options)
+        result = draft(kind, client_case, options, settings_of(ctx).knowledge_dir)
         data = export(result, fmt)
     except (CaseInputError, DraftError) as exc:
         fail("\n  ".join(exc.errors))

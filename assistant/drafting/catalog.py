@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -149,10 +150,10 @@ def find_specialty(name: str | None) -> Specialty | None:
     return None
 
 
-def find_measure(name: str) -> Measure | None:
+def find_measure(name: str, among: Sequence[Measure] | None = None) -> Measure | None:
     """The catalog measure whose id, name or alias matches `name` (case-insensitive)."""
     wanted = normalize(name)
-    for measure in measures():
+    for measure in measures() if among is None else among:
         names = [measure.id, measure.name, *measure.aliases]
         if wanted in {normalize(n) for n in names}:
             return measure

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from assistant.drafting import catalog
-from assistant.drafting.catalog import Specialty, normalize
+from assistant.drafting.catalog import Measure, Specialty, normalize
 from assistant.drafting.measures import MeasureRow, age_on, measure_rows
 from assistant.drafting.numbers import Derived, long_date, plain, short_date
 from assistant.drafting.options import DraftOptions
 from assistant.drafting.safety import Event, LimitSet, limits_for, session_events
 from assistant.models import ClientCase, Exercise, Session
+from assistant.paths import KNOWLEDGE_DIR
 
 
 class Needs:
@@ -173,12 +176,17 @@ def resolve_specialty(case: ClientCase, options: DraftOptions) -> tuple[Specialt
     return fallback, wanted is None
 
 
-def build_facts(case: ClientCase, options: DraftOptions, doc_date: dt.date) -> Facts:
-    """Compute every figure the templates show, recording the derived ones."""
+def build_facts(
+    case: ClientCase, options: DraftOptions, doc_date: dt.date, knowledge_dir: Path = KNOWLEDGE_DIR
+) -> Facts:
+    """Compute every figure the templates show, recording the derived ones.
+
+    Outcome measures and default thresholds come from `knowledge_dir`."""
     derived = Derived()
     needs = Needs(case, options)
     msgs = catalog.messages()
-    defaults = catalog.thresholds()
+    defaults = catalog.thresholds(knowledge_dir / "thresholds.yaml")
+    among = catalog.measures(knowledge_dir / "measures.yaml")
     birth = case.client.date_of_birth if case.client else None
     sex = case.client.sex if case.client else None
     age = age_on(birth, doc_date)
@@ -208,7 +216,7 @@ def build_facts(case: ClientCase, options: DraftOptions, doc_date: dt.date) -> F
             "weeks": derived.number((last - first).days / 7) if last > first else "",
         }
     rows = measure_rows(
-        case.assessments, sex, birth, derived, {u.lower() for u in msgs["percent_units"]}
+        case.assessments, sex, birth, derived, {u.lower() for u in msgs["percent_units"]}, among
     )
     goals = [
         GoalView(
@@ -241,7 +249,7 @@ def build_facts(case: ClientCase, options: DraftOptions, doc_date: dt.date) -> F
     for lim in facts.limits.limits.values():
         derived.values.extend(float(x) for x in lim.value.split("/"))
     facts.warnings = _warnings(case, facts, spec_ok, options, doc_date)
-    facts.measure_warnings = _measure_warnings(facts)
+    facts.measure_warnings = _measure_warnings(facts, among)
     return facts
 
 
@@ -292,14 +300,14 @@ def _warnings(
     return out
 
 
-def _measure_warnings(facts: Facts) -> list[str]:
+def _measure_warnings(facts: Facts, among: Sequence[Measure]) -> list[str]:
     text = catalog.messages()["warnings"]
     out: list[str] = []
     for row in facts.measures:
         if not row.known:
             out.append(text["unknown_measure"].format(name=row.name))
         elif row.out_of_range:
-            known = catalog.find_measure(row.name)
+            known = catalog.find_measure(row.name, among)
             assert known is not None
             out.append(
                 text["out_of_range"].format(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.drafting.catalog import Cutoff, Measure, find_measure, normalize
@@ -78,11 +79,13 @@ def _applies(cut: Cutoff, sex: str | None, age: int | None) -> bool:
     return not (cut.age_max is not None and (age is None or age > cut.age_max))
 
 
-def group_assessments(assessments: list[Assessment]) -> dict[str, list[Assessment]]:
+def group_assessments(
+    assessments: list[Assessment], among: Sequence[Measure] | None = None
+) -> dict[str, list[Assessment]]:
     """Assessments by measure (catalog id, else normalized name), oldest first."""
     groups: dict[str, list[Assessment]] = {}
     for item in sorted(assessments, key=lambda a: a.date):
-        known = find_measure(item.measure)
+        known = find_measure(item.measure, among)
         groups.setdefault(known.id if known else normalize(item.measure), []).append(item)
     return groups
 
@@ -93,12 +96,13 @@ def measure_rows(
     birth: dt.date | None,
     derived: Derived,
     percent_units: set[str],
+    among: Sequence[Measure] | None = None,
 ) -> list[MeasureRow]:
     """One row per measure with change, meaningfulness and cut-off standing."""
     rows: list[MeasureRow] = []
-    for items in group_assessments(assessments).values():
+    for items in group_assessments(assessments, among).values():
         first, last = items[0], items[-1]
-        known: Measure | None = find_measure(first.measure)
+        known: Measure | None = find_measure(first.measure, among)
         unit = first.unit or (known.unit if known else None) or ""
         row = MeasureRow(
             name=first.measure,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,6 +15,7 @@ from assistant.drafting.numbers import long_date
 from assistant.drafting.options import KINDS, LETTER_TYPES, Draft, DraftError, DraftOptions
 from assistant.drafting.render import render
 from assistant.models import ClientCase, validation_messages
+from assistant.paths import KNOWLEDGE_DIR
 from guardrails.output import check_output
 
 ONE_PAGE = {"progress-summary", "discharge-summary", "referral-letter"}
@@ -73,13 +75,18 @@ def parse_options(data: dict[str, Any] | DraftOptions | None) -> DraftOptions:
         raise DraftError([f"options.{m}" for m in validation_messages(exc)]) from exc
 
 
-def draft(kind: str, case: ClientCase, options: DraftOptions | None = None) -> Draft:
-    """Draft one document from a validated case."""
+def draft(
+    kind: str,
+    case: ClientCase,
+    options: DraftOptions | None = None,
+    knowledge_dir: Path = KNOWLEDGE_DIR,
+) -> Draft:
+    """Draft one document from a validated case (measures and thresholds from knowledge_dir)."""
     options = options or DraftOptions()
     _check_request(kind, options)
     msgs = catalog.messages()
     doc_date = options.date or dt.date.today()
-    facts = build_facts(case, options, doc_date)
+    facts = build_facts(case, options, doc_date, knowledge_dir)
     warnings = list(facts.warnings)
     if kind != "session-log" and options.letter_type not in {
         "clearance-request",

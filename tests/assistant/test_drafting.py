@@ -347,3 +347,21 @@ def test_introduction_reports_the_baseline_against_cut_offs() -> None:
     assert "- Berg: 44 points (20 Jul 2026); Greater fall risk (< 45)" in text
     assert "- Timed up and go: 12.6 s (20 Jul 2026); Fall risk (CDC STEADI) (≥ 12)" in text
     assert "- 30-second chair stand: 8 reps (20 Jul 2026)\n" in text  # age 70: no 65-69 norm
+
+
+def test_measures_and_thresholds_come_from_the_knowledge_folder_given(tmp_path: Path) -> None:
+    from assistant.paths import KNOWLEDGE_DIR
+
+    (tmp_path / "measures.yaml").write_text("measures: []\n")
+    strict = (KNOWLEDGE_DIR / "thresholds.yaml").read_text().replace("systolic: 160", "systolic: 120")
+    (tmp_path / "thresholds.yaml").write_text(strict)
+    data = raw("post-tkr")
+    data.pop("limits", None)
+    packaged = draft("progress-summary", parse_case(data), DraftOptions(date=TODAY))
+    custom = draft("progress-summary", parse_case(data), DraftOptions(date=TODAY), tmp_path)
+    uncatalogued = 'Measure "Timed Up and Go" is not in the outcome-measure catalog'
+    assert not any(w.startswith(uncatalogued) for w in packaged.warnings)
+    assert any(w.startswith(uncatalogued) for w in custom.warnings)
+    over = "above the default threshold (no physician limit on file) of 120/100 mmHg"
+    assert not any(over in w for w in packaged.warnings)
+    assert len([w for w in custom.warnings if over in w]) == 8
