@@ -25,6 +25,7 @@ from guardrails.rules import (
     RuleHit,
     clinical_rule,
     demands_answer,
+    emergency_rule,
     injection_rule,
     match_rules,
 )
@@ -82,6 +83,17 @@ def _history_texts(history: Sequence[object] | None) -> list[str]:
             if role == "user" and isinstance(content, str):
                 texts.append(content)
     return [t[:MAX_INPUT_CHARS] for t in texts[-MAX_HISTORY_MESSAGES:]]
+
+
+def _late_emergency(text: str) -> str | None:
+    """Emergency rules over the part of a long text that the full check does not read."""
+    step = MAX_INPUT_CHARS
+    for start in range(step - 200, len(text), step - 200):
+        window = normalize(text[start : start + step]).variants[0]
+        found = emergency_rule(window)
+        if found:
+            return f"rule:{found} (found after character {start} of {len(text)})"
+    return None
 
 
 class ScopeGuard:
@@ -199,10 +211,13 @@ class ScopeGuard:
         if not text.strip():
             raise ValueError("text is empty")
         note = ""
+        prior = _history_texts(history)
         if len(text) > MAX_INPUT_CHARS:
+            late = _late_emergency(text)
+            if late is not None:
+                return self._decide(Category.EMERGENCY, late, text[:MAX_INPUT_CHARS], prior)
             note = f"; decided on the first {MAX_INPUT_CHARS} of {len(text)} characters"
             text = text[:MAX_INPUT_CHARS]
-        prior = _history_texts(history)
         normalized = normalize(text)
         if not any(ch.isalnum() for ch in normalized.text) and not normalized.payloads:
             return self._decide(Category.OFF_TOPIC, "input:no readable text" + note, text, prior)

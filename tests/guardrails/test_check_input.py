@@ -210,6 +210,13 @@ def test_very_long_text_is_decided_on_a_truncated_prefix(guard: ScopeGuard) -> N
     assert f"first {MAX_INPUT_CHARS} of {len(text)} characters" in decision.reason
 
 
+def test_emergency_past_the_input_cap_is_still_escalated(guard: ScopeGuard) -> None:
+    text = "how do I write a session log? " * 5000 + "Update: my client just collapsed and is not responding."
+    decision = guard.check_input(text)
+    assert decision.category is Category.EMERGENCY
+    assert "found after character" in decision.reason and "emergency services" in decision.message
+
+
 def test_long_text_with_an_emergency_early_on_is_still_an_emergency(guard: ScopeGuard) -> None:
     text = "My client just collapsed and is not responding. " + "filler text " * 20_000
     assert guard.check_input(text).category is Category.EMERGENCY
