@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.errors import install_error_handlers, limit_body_size
+from api.errors import BodySizeLimit, install_error_handlers
 from api.routers import documents, guard, retrieval
 from assistant.services import Services
 from assistant.settings import Settings
@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(title="MES AI", version="0.1.0")
     app.state.services = services or Services(settings)
     install_error_handlers(app)
-    limit_body_size(app, settings.max_request_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(retrieval.router)
     app.include_router(documents.router)
     app.include_router(guard.router)

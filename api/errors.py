@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class ApiError(Exception):
@@ -45,17 +44,49 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
 
 
-def limit_body_size(app: FastAPI, max_bytes: int) -> None:
-    """Refuse bodies larger than `max_bytes` (by Content-Length) with a 413 before reading them."""
+class BodySizeLimit:
+    """ASGI middleware: a body over `max_bytes` gets a 413 before any router sees it.
 
-    @app.middleware("http")
-    async def _limit(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > max_bytes:
-            message = f"request body larger than {max_bytes:,} bytes"
-            if not declared.isdigit():
-                message = "invalid Content-Length header"
-            return JSONResponse(error_body("payload_too_large", message), status_code=413)
-        return await call_next(request)
+    A declared Content-Length is checked up front; a chunked body is counted as it arrives and
+    buffered (it is at most `max_bytes`), then replayed to the app.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, receive, send, declared.isdigit())
+            return
+        if declared is not None:
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send, True)
+                return
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, too_big: bool) -> None:
+        text = f"request body larger than {self.max_bytes:,} bytes"
+        response = JSONResponse(
+            error_body("payload_too_large", text if too_big else "invalid Content-Length header"),
+            status_code=413,
+        )
+        await response(scope, receive, send)

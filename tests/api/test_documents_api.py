@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -73,6 +74,22 @@ def test_malformed_json_and_oversized_bodies_are_refused(client: TestClient) -> 
     assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request"
     big = client.post("/v1/drafts/session-log", json={"case": {"notes": "x" * 300_000}})
     assert big.status_code == 413 and big.json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_chunked_body_without_content_length_is_capped_too(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"case": {"notes": "'
+        for _ in range(30):
+            yield b"x" * 10_000
+        yield b'"}}'
+
+    big = client.post("/v1/drafts/session-log", content=chunks(), headers={"content-type": "application/json"})
+    assert big.status_code == 413
+    small = client.post(
+        "/v1/tiers/gap", content=iter([b'{"name": "Sam", ', b'"current_tier": "essential"}']),
+        headers={"content-type": "application/json"},
+    )
+    assert small.status_code == 200 and small.json()["current_tier"] == "essential"
 
 
 def test_tier_gap_lists_what_is_missing_for_the_next_tier(client: TestClient) -> None:
