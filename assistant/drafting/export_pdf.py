@@ -119,10 +119,13 @@ def _block(pdf: _Page, block: Block, size: float) -> None:
 def _widths(rows: list[list[str]], width: int) -> tuple[float, ...]:
     """Column widths in proportion to their longest text, within bounds."""
     longest = [0] * width
+    word = [0] * width  # a column is never narrower than its longest word (no split words)
     for row in rows:
         for n, text in enumerate(row):
-            longest[n] = max(longest[n], len(plain_text(text)))
-    return tuple(float(min(max(n, 11), 45)) for n in longest)
+            plain = plain_text(text)
+            longest[n] = max(longest[n], len(plain))
+            word[n] = max([word[n], *(len(w) + 5 for w in plain.split())])
+    return tuple(float(min(max(n, 11, w), 45)) for n, w in zip(longest, word, strict=True))
 
 
 def _cell_markup(text: str) -> str:
