@@ -16,6 +16,7 @@ from assistant.settings import Settings
 from assistant.store import VectorStore
 
 if TYPE_CHECKING:
+    from assistant.storage import Database
     from guardrails import ScopeGuard
 
 
@@ -55,6 +56,13 @@ class Services:
         from guardrails import build_guard
 
         return build_guard(self.settings, self.embedder)
+
+    @cached_property
+    def db(self) -> Database:
+        """The conversation store, migrated to the newest schema on first use."""
+        from assistant.storage import Database
+
+        return Database(self.settings)
 
     def warm(self) -> None:
         """Load everything a first request would otherwise wait for."""

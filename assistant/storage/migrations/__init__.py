@@ -1,0 +1,1 @@
+"""Alembic migrations of the conversation store (run from code, no alembic.ini)."""
