@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import BodySizeLimit, install_error_handlers
-from api.routers import documents, guard, retrieval
+from api.routers import drafts, guard, retrieval
 from assistant.services import Services
 from assistant.settings import Settings
 
@@ -18,6 +18,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(retrieval.router)
-    app.include_router(documents.router)
+    app.include_router(drafts.router)
     app.include_router(guard.router)
     return app

@@ -1,12 +1,34 @@
-"""Every error leaves the API as {"error": {"code", "message"}} with a 4xx status."""
+"""Every error leaves the API as {"error": {"code", "message"}} with a 4xx status.
+
+One status per kind of mistake: 422 for an invalid parameter or body (wrong type, out of range,
+unknown field, malformed JSON), 404 for an unknown path, 405 (with `Allow`) for a wrong method,
+413 for a body that is too large. /openapi.json documents this shape for every 422.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.models import error_lines
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer."""
+
+    error: ErrorDetail
 
 
 class ApiError(Exception):
@@ -22,11 +44,15 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 
 
 def _field_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query"))
-        parts.append(f"{loc or 'body'}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts)
+    """The same "field.path: message" lines the CLI prints, at most eight of them."""
+    errors = list(exc.errors())
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            where = err.get("ctx", {}).get("error", "")
+            return f"body: malformed JSON{f' ({where})' if where else ''}"
+    lines = error_lines(errors, skip=("body", "query", "path"))
+    more = len(lines) - 8
+    return "; ".join(lines[:8]) + (f"; and {more} more" if more > 0 else "") or "invalid request"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -41,7 +67,57 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        return JSONResponse(
+            error_body(code, str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    app.add_middleware(HeadAsGet)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema with every 422 documented as {"error": {"code","message"}}."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(body.pop("$defs", {}))
+    components["ErrorBody"] = body
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses["422"] = {
+                    "description": "Invalid parameter or body; the message names the field",
+                    "content": {"application/json": {"schema": ref}},
+                }
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    app.openapi_schema = schema
+    return schema
+
+
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered like GET without the body, for every GET route."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 class BodySizeLimit:

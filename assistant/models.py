@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,11 +19,40 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
+from assistant.limits import (
+    BP_DIASTOLIC,
+    BP_SYSTOLIC,
+    EARLIEST_BIRTH,
+    EARLIEST_RECORD,
+    MAX_ASSESSMENTS,
+    MAX_EXERCISES,
+    MAX_GOALS,
+    MAX_INPUT_BYTES,
+    MAX_ITEMS,
+    MAX_MODIFICATIONS,
+    MAX_SESSIONS,
+    MAX_SKILLS,
+    multi_line,
+    range_check,
+    schema_range,
+    single_line,
+)
+
+_SUBPATH = re.compile(r"^[a-z_0-9]+(\[\d+\])?(\.[a-z_0-9]+(\[\d+\])?)*: ")
 _BP = re.compile(r"^\s*(\d{2,3})\s*/\s*(\d{2,3})\s*$")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    AfterValidator(multi_line),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(single_line),
+]
 TierId = Literal["essential", "intermediate", "advanced"]
 
 
@@ -45,20 +76,59 @@ def _check_bp(value: str | None) -> str | None:
     if value is None:
         return None
     systolic, diastolic = parse_bp(value)
-    if not 50 <= systolic <= 300 or not 30 <= diastolic <= 200:
-        raise ValueError(f"blood pressure {value} is outside 50-300 / 30-200 mmHg")
+    (s_low, s_high), (d_low, d_high) = BP_SYSTOLIC, BP_DIASTOLIC
+    if not s_low <= systolic <= s_high or not d_low <= diastolic <= d_high:
+        raise ValueError(
+            f"blood pressure {value} is outside the plausible range "
+            f"{s_low}-{s_high} / {d_low}-{d_high} mmHg"
+        )
     if diastolic >= systolic:
         raise ValueError(f"blood pressure {value}: diastolic must be lower than systolic")
     return f"{systolic}/{diastolic}"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
+def _birth_date(value: dt.date) -> dt.date:
+    today = dt.date.today()
+    if not EARLIEST_BIRTH <= value <= today:
+        raise ValueError(
+            f"{value.isoformat()} is outside the plausible range "
+            f"{EARLIEST_BIRTH.isoformat()} to today ({today.isoformat()})"
+        )
+    return value
+
+
+def _record_date(value: dt.date) -> dt.date:
+    """A date something happened: not before EARLIEST_RECORD (the future is checked per case)."""
+    if value < EARLIEST_RECORD:
+        raise ValueError(
+            f"{value.isoformat()} is before {EARLIEST_RECORD.isoformat()}, "
+            "the earliest date accepted"
+        )
+    return value
+
+
+def _target_date(value: dt.date) -> dt.date:
+    latest = dt.date.today().replace(month=1, day=1) + dt.timedelta(days=366 * 10)
+    if not EARLIEST_RECORD <= value <= latest:
+        raise ValueError(
+            f"{value.isoformat()} is outside the plausible range "
+            f"{EARLIEST_RECORD.isoformat()} to {latest.isoformat()}"
+        )
+    return value
+
+
+BirthDate = Annotated[dt.date, AfterValidator(_birth_date)]
+RecordDate = Annotated[dt.date, AfterValidator(_record_date)]
+TargetDate = Annotated[dt.date, AfterValidator(_target_date)]
 
 
 class Client(_Strict):
     name: ShortText
-    date_of_birth: dt.date | None = None
+    date_of_birth: BirthDate | None = None
     sex: Literal["F", "M", "X"] | None = None
 
 
@@ -67,17 +137,32 @@ class Referral(_Strict):
     specialty: ShortText | None = None
     practice: ShortText | None = None
     address: ShortText | None = None
-    date: dt.date | None = None
+    date: RecordDate | None = None
+
+
+HeartRate = Annotated[int, range_check("heart rate", 30, 220, "bpm"), schema_range(30, 220)]
+HeartRateCeiling = Annotated[
+    int, range_check("heart-rate ceiling", 60, 220, "bpm"), schema_range(60, 220)
+]
+Glucose = Annotated[int, range_check("blood glucose", 20, 600, "mg/dL"), schema_range(20, 600)]
+GlucoseLimit = Annotated[
+    int, range_check("glucose limit", 40, 600, "mg/dL"), schema_range(40, 600)
+]
+SpO2 = Annotated[int, range_check("SpO2", 70, 100, "%"), schema_range(70, 100)]
 
 
 class Limits(_Strict):
     """Exercise limits set by the physician; they override the default thresholds."""
 
-    bp_max: str | None = Field(None, description="Highest blood pressure, e.g. '160/100'.")
-    hr_max: int | None = Field(None, ge=60, le=220, description="Heart-rate ceiling, bpm.")
-    glucose_min: int | None = Field(None, ge=40, le=400, description="mg/dL")
-    glucose_max: int | None = Field(None, ge=40, le=600, description="mg/dL")
-    spo2_min: int | None = Field(None, ge=70, le=100, description="%")
+    bp_max: str | None = Field(
+        None, max_length=20, description="Highest blood pressure, e.g. '160/100'."
+    )
+    hr_max: HeartRateCeiling | None = Field(
+        None, description="Heart-rate ceiling, bpm."
+    )
+    glucose_min: GlucoseLimit | None = Field(None, description="mg/dL")
+    glucose_max: GlucoseLimit | None = Field(None, description="mg/dL")
+    spo2_min: SpO2 | None = Field(None, description="%")
 
     @field_validator("bp_max")
     @classmethod
@@ -95,28 +180,28 @@ class Limits(_Strict):
 class Goal(_Strict):
     text: Text
     term: Literal["short", "long"] = "short"
-    target_date: dt.date | None = None
+    target_date: TargetDate | None = None
     status: Literal["met", "in_progress", "not_met"] | None = None
-    met_date: dt.date | None = None
+    met_date: RecordDate | None = None
 
 
 class Assessment(_Strict):
-    date: dt.date
+    date: RecordDate
     measure: ShortText
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=1_000_000, description="A finite number.")
     unit: ShortText | None = None
     notes: Text | None = None
 
 
 class Vitals(_Strict):
-    bp_pre: str | None = None
-    hr_pre: int | None = Field(None, ge=25, le=250)
-    bp_post: str | None = None
-    hr_post: int | None = Field(None, ge=25, le=250)
-    glucose_pre: int | None = Field(None, ge=20, le=700, description="mg/dL")
-    glucose_post: int | None = Field(None, ge=20, le=700, description="mg/dL")
-    spo2_pre: int | None = Field(None, ge=50, le=100, description="%")
-    spo2_post: int | None = Field(None, ge=50, le=100, description="%")
+    bp_pre: str | None = Field(None, max_length=20)
+    hr_pre: HeartRate | None = None
+    bp_post: str | None = Field(None, max_length=20)
+    hr_post: HeartRate | None = None
+    glucose_pre: Glucose | None = Field(None, description="mg/dL")
+    glucose_post: Glucose | None = Field(None, description="mg/dL")
+    spo2_pre: SpO2 | None = Field(None, description="%")
+    spo2_post: SpO2 | None = Field(None, description="%")
 
     @field_validator("bp_pre", "bp_post")
     @classmethod
@@ -140,13 +225,13 @@ class Modification(_Strict):
 
 
 class Session(_Strict):
-    date: dt.date
+    date: RecordDate
     duration_min: int | None = Field(None, ge=1, le=600)
     vitals: Vitals = Field(default_factory=Vitals)
     readiness: Text | None = Field(None, description="Pre-session check-in as reported.")
     rpe: float | None = Field(None, ge=0, le=10)
-    exercises: list[Exercise] = Field(default_factory=list)
-    modifications: list[Modification] = Field(default_factory=list)
+    exercises: list[Exercise] = Field(default_factory=list, max_length=MAX_EXERCISES)
+    modifications: list[Modification] = Field(default_factory=list, max_length=MAX_MODIFICATIONS)
     client_report: Text | None = None
     observations: Text | None = None
     plan: Text | None = None
@@ -166,18 +251,18 @@ class ClientCase(_Strict):
 
     client: Client | None = None
     diagnosis: Text | None = None
-    icd10: str | None = None
-    conditions: list[ShortText] = Field(default_factory=list)
+    icd10: str | None = Field(None, max_length=20)
+    conditions: list[ShortText] = Field(default_factory=list, max_length=MAX_ITEMS)
     consent_on_file: bool | None = Field(
         None, description="Written permission to communicate with the client's physicians."
     )
     referral: Referral | None = None
-    precautions: list[ShortText] = Field(default_factory=list)
+    precautions: list[ShortText] = Field(default_factory=list, max_length=MAX_ITEMS)
     limits: Limits | None = None
-    goals: list[Goal] = Field(default_factory=list)
-    assessments: list[Assessment] = Field(default_factory=list)
-    sessions: list[Session] = Field(default_factory=list)
-    home_program: list[Exercise] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list, max_length=MAX_GOALS)
+    assessments: list[Assessment] = Field(default_factory=list, max_length=MAX_ASSESSMENTS)
+    sessions: list[Session] = Field(default_factory=list, max_length=MAX_SESSIONS)
+    home_program: list[Exercise] = Field(default_factory=list, max_length=MAX_EXERCISES)
     practitioner: Practitioner | None = None
 
     @field_validator("icd10")
@@ -235,6 +320,11 @@ def _date_problems(case: ClientCase, today: dt.date) -> list[str]:
     return problems
 
 
+SkillId = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(single_line)
+]
+
+
 class PractitionerProfile(_Strict):
     """A practitioner's counts and completed skills (design.md, "PractitionerProfile")."""
 
@@ -245,7 +335,7 @@ class PractitionerProfile(_Strict):
     chronic_clients_managed: int = Field(0, ge=0, le=100_000)
     documented_sessions: int = Field(0, ge=0, le=1_000_000)
     referral_partners: int = Field(0, ge=0, le=10_000)
-    skills_completed: list[str] = Field(default_factory=list)
+    skills_completed: list[SkillId] = Field(default_factory=list, max_length=MAX_SKILLS)
 
     @field_validator("current_tier", mode="before")
     @classmethod
@@ -263,13 +353,28 @@ class PractitionerProfile(_Strict):
 
 def validation_messages(exc: ValidationError) -> list[str]:
     """A pydantic error as "field.path: message" lines (the message says what is wrong)."""
+    return error_lines(exc.errors())
+
+
+def error_lines(
+    errors: Sequence[ErrorDetails | dict[str, Any]], skip: tuple[str, ...] = ()
+) -> list[str]:
+    """Pydantic error details as "field.path: message" lines; `skip` drops leading loc parts.
+
+    A model-level check may report several "sub.path: message" lines in one error; each becomes
+    its own line under the model's path.
+    """
     lines: list[str] = []
-    for err in exc.errors():
+    for err in errors:
         path = ""
         for part in err["loc"]:
+            if not path and part in skip:
+                continue
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "finite_number":
+            message = "must be a finite number (Infinity, NaN and overflowing values are refused)"
+        elif err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling)"
         elif err["type"] == "missing":
             message = "required field is missing"
@@ -277,20 +382,35 @@ def validation_messages(exc: ValidationError) -> list[str]:
             shown = json.dumps(err["input"], default=str)
             if len(shown) <= 60:
                 message = f"{message} (got {shown})"
-        if not path and ": " in message:
-            lines.extend(part.strip() for part in message.split("\n") if part.strip())
+        if err["type"] == "value_error" and _SUBPATH.match(message):
+            for part in (p.strip() for p in message.split("\n")):
+                if part:
+                    lines.append(f"{path}.{part}" if path else part)
             continue
         lines.append(f"{path}: {message}" if path else message)
     return lines
 
 
 def _load_json(path: Path) -> Any:
+    if path.is_dir():
+        raise CaseInputError([f"{path}: is a folder, not a JSON file"])
+    if path.exists() and not path.is_file():
+        raise CaseInputError([f"{path}: not a regular file"])
     try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise CaseInputError([f"{path}: {size:,} bytes is larger than {MAX_INPUT_BYTES:,}"])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CaseInputError([f"{path}: cannot read the file ({exc.strerror})"]) from exc
+        raise CaseInputError([f"{path}: cannot read the file ({exc.strerror or exc})"]) from exc
+    except UnicodeDecodeError as exc:
+        raise CaseInputError(
+            [f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"]
+        ) from exc
     try:
         return json.loads(text)
+    except RecursionError as exc:
+        raise CaseInputError([f"{path.name}: JSON nested too deeply"]) from exc
     except json.JSONDecodeError as exc:
         raise CaseInputError(
             [f"{path.name}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]

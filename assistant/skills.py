@@ -8,14 +8,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 
 from assistant import atomic
+from assistant.limits import multi_line, single_line
 
 TIERS = ("essential", "intermediate", "advanced")
 EXPECTED_TOTAL = 52
+MAX_SKILLS_FILE_BYTES = 2_000_000
+
+
+def imported_skills_path(data_dir: Path) -> Path:
+    """Where `skills import` writes the checklist: the data dir, never the installed package."""
+    return data_dir / "knowledge" / "skills.yaml"
+
+
+def skills_file(data_dir: Path, knowledge_dir: Path) -> Path:
+    """The checklist in use: an imported one in the data dir, else knowledge_dir/skills.yaml."""
+    imported = imported_skills_path(data_dir)
+    return imported if imported.is_file() else knowledge_dir / "skills.yaml"
 
 
 class SkillsError(ValueError):
@@ -25,10 +39,10 @@ class SkillsError(ValueError):
 class Skill(BaseModel):
     """One skill of the checklist."""
 
-    id: str = Field(min_length=1, max_length=20)
+    id: Annotated[str, AfterValidator(single_line)] = Field(min_length=1, max_length=20)
     tier: str
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=2000)
+    name: Annotated[str, AfterValidator(single_line)] = Field(min_length=1, max_length=200)
+    description: Annotated[str, AfterValidator(multi_line)] = Field("", max_length=2000)
     public: bool = False
 
     @field_validator("tier")
@@ -49,6 +63,11 @@ class ImportResult:
 
 
 def _rows(path: Path) -> list[dict[str, object]]:
+    if not path.is_file():
+        reason = "no such file" if not path.exists() else "not a regular file"
+        raise SkillsError(f"cannot read {path}: {reason}")
+    if path.stat().st_size > MAX_SKILLS_FILE_BYTES:
+        raise SkillsError(f"{path} is larger than {MAX_SKILLS_FILE_BYTES:,} bytes")
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -96,7 +115,10 @@ def load_skills(path: Path) -> list[Skill]:
 
 
 def import_skills(source: Path, target: Path) -> ImportResult:
-    """Validate `source` and atomically replace `target` (the previous file is kept as .bak)."""
+    """Validate `source` and atomically write `target` (a previous file is kept as .bak).
+
+    `target` is normally `imported_skills_path(data_dir)`: the packaged checklist stays as shipped.
+    """
     skills = parse_skills(source)
     by_tier = {tier: sum(s.tier == tier for s in skills) for tier in TIERS}
     warnings = []
@@ -112,7 +134,10 @@ def import_skills(source: Path, target: Path) -> ImportResult:
         sort_keys=False,
         allow_unicode=True,
     )
-    if target.exists():
-        atomic.write_bytes(target.with_suffix(".yaml.bak"), target.read_bytes())
-    atomic.write_text(target, header + body)
+    try:
+        if target.is_file():
+            atomic.write_output(target.with_suffix(".yaml.bak"), target.read_bytes())
+        atomic.write_output(target, (header + body).encode("utf-8"))
+    except (atomic.OutputError, OSError) as exc:
+        raise SkillsError(str(exc)) from exc
     return ImportResult(len(skills), by_tier, target, warnings)

@@ -1,18 +1,20 @@
-"""`/v1/drafts/{kind}` and `/v1/tiers/gap`: parse the body, call the service, shape the answer."""
+"""`/v1/drafts/{kind}` and `/v1/tiers/gap`: typed bodies in, the services' answers out."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import get_services
-from api.errors import ApiError
-from assistant.drafting import FORMATS, DraftError, draft, export, parse_options
-from assistant.models import CaseInputError, parse_case, parse_profile
-from assistant.services import Services
-from assistant.tiers import tier_gap
+from api.deps import ServicesDep
+from api.errors import ApiError, ErrorBody
+from assistant.drafting import DraftError, DraftOptions, draft, export
+from assistant.drafting.options import Format, Kind
+from assistant.models import ClientCase, PractitionerProfile
+from assistant.skills import skills_file
+from assistant.tiers import TierGap, tier_gap
 
 router = APIRouter(prefix="/v1")
 
@@ -23,40 +25,58 @@ MEDIA = {
 }
 
 
-@router.post("/drafts/{kind}", response_model=None)
+class DraftRequest(BaseModel):
+    """POST /v1/drafts/{kind} body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case: ClientCase
+    options: DraftOptions = Field(default_factory=DraftOptions)
+
+
+class DraftResponse(BaseModel):
+    """A drafted document as JSON (without ?format)."""
+
+    kind: str
+    title: str
+    markdown: str
+    missing_fields: list[str]
+    warnings: list[str]
+
+
+_FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The draft as JSON, or the file when ?format= is given",
+        "content": {media: {} for media in MEDIA.values()},
+    },
+    422: {"model": ErrorBody},
+}
+
+
+@router.post("/drafts/{kind}", response_model=DraftResponse, responses=_FILES)
 def create_draft(
-    kind: str,
-    body: Annotated[dict[str, Any], Body()],
-    services: Annotated[Services, Depends(get_services)],
-    fmt: Annotated[str | None, Query(alias="format")] = None,
-) -> dict[str, Any] | Response:
-    if fmt is not None and fmt not in FORMATS:
-        raise ApiError(400, "invalid_format", f"format must be one of: {', '.join(FORMATS)}")
-    if not isinstance(body.get("case"), dict):
-        raise ApiError(422, "invalid_case", "case: a ClientCase object is required")
+    kind: Kind,
+    body: DraftRequest,
+    services: ServicesDep,
+    fmt: Annotated[
+        Format | None, Query(alias="format", description="md, docx or pdf: return a file")
+    ] = None,
+) -> DraftResponse | Response:
     try:
-        case, options = parse_case(body["case"]), parse_options(body.get("options"))
-        result = draft(kind, case, options, services.settings.knowledge_dir)
-    except (CaseInputError, DraftError) as exc:
-        raise ApiError(422, "invalid_case", "; ".join(exc.errors)) from exc
+        result = draft(kind, body.case, body.options, services.settings.knowledge_dir)
+    except DraftError as exc:
+        raise ApiError(422, "invalid_request", "; ".join(exc.errors)) from exc
     if fmt is None:
-        return result.to_json()
-    name = f"{kind}.{fmt}"
+        return DraftResponse.model_validate(result.to_json())
     return Response(
         export(result, fmt),
         media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'},
     )
 
 
-@router.post("/tiers/gap")
-def gap(
-    body: Annotated[dict[str, Any], Body()],
-    services: Annotated[Services, Depends(get_services)],
-) -> dict[str, Any]:
-    knowledge = services.settings.knowledge_dir
-    try:
-        result = tier_gap(parse_profile(body), knowledge / "tiers.yaml", knowledge / "skills.yaml")
-    except CaseInputError as exc:
-        raise ApiError(422, "invalid_profile", "; ".join(exc.errors)) from exc
-    return result.model_dump()
+@router.post("/tiers/gap", response_model=TierGap, responses={422: {"model": ErrorBody}})
+def gap(body: PractitionerProfile, services: ServicesDep) -> TierGap:
+    settings = services.settings
+    skills = skills_file(settings.data_dir, settings.knowledge_dir)
+    return tier_gap(body, settings.knowledge_dir / "tiers.yaml", skills)

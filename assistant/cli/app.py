@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from assistant.cli.checks import folder_problem
 from assistant.settings import Settings
 
 app = typer.Typer(
@@ -35,6 +36,9 @@ def _root(ctx: typer.Context) -> None:
         ctx.obj = Settings()
     except ValidationError as exc:
         fail(f"invalid MES_ setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+    problem = folder_problem(ctx.obj)
+    if problem:
+        fail(problem)
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -43,6 +43,11 @@ def draft_command(
         fail(f"--format: unknown format '{fmt}' (expected one of: {', '.join(FORMATS)})")
     if fmt != "md" and output is None:
         fail(f"--format {fmt} is binary: give an output file with -o")
+    if output is not None:
+        try:
+            atomic.output_target(output)
+        except atomic.OutputError as exc:
+            fail(f"-o {exc}")
     raw: dict[str, Any] = {
         "letter_type": letter_type,
         "to_specialty": to_specialty,
@@ -57,7 +62,10 @@ def draft_command(
     except (CaseInputError, DraftError) as exc:
         fail("\n  ".join(exc.errors))
     if output is not None:
-        atomic.write_bytes(output, data)
+        try:
+            atomic.write_output(output, data)
+        except atomic.OutputError as exc:
+            fail(str(exc))
     if as_json:
         print_json(result.to_json())
     elif output is None:
@@ -78,11 +86,13 @@ def tier_gap_command(
     as_json: bool = typer.Option(False, "--json", help="Print the gap as JSON."),
 ) -> None:
     """What a practitioner still needs for the next tier."""
+    from assistant.skills import skills_file
     from assistant.tiers import tier_gap
 
+    settings = settings_of(ctx)
     try:
-        knowledge = settings_of(ctx).knowledge_dir
-        gap = tier_gap(load_profile(profile), knowledge / "tiers.yaml", knowledge / "skills.yaml")
+        skills = skills_file(settings.data_dir, settings.knowledge_dir)
+        gap = tier_gap(load_profile(profile), settings.knowledge_dir / "tiers.yaml", skills)
     except CaseInputError as exc:
         fail("\n  ".join(exc.errors))
     if as_json:

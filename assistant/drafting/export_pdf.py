@@ -1,56 +1,79 @@
-"""PDF export with fpdf2 (core Helvetica, text sanitized to Latin-1); one page when required."""
+"""PDF export with fpdf2: embedded Unicode fonts (DejaVu Sans, Droid Sans Fallback for CJK),
+shaped text (Arabic), one page when required."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from assistant.drafting.blocks import Block, parse, plain_text, runs
 from assistant.drafting.options import Draft
 
-_LATIN1 = str.maketrans(
-    {
-        "—": "-",
-        "–": "-",
-        "−": "-",
-        "‑": "-",
-        "≥": ">=",
-        "≤": "<=",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "…": "...",
-        "•": "-",
-        "→": "->",
-        "\u00a0": " ",
-    }
-)
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FAMILY = "DejaVu"
+_FACES = {
+    "": "DejaVuSans.ttf",
+    "B": "DejaVuSans-Bold.ttf",
+    "I": "DejaVuSans-Oblique.ttf",
+    "BI": "DejaVuSans-BoldOblique.ttf",
+}
+_FALLBACK = ("DroidFallback", "DroidSansFallbackFull.ttf")  # CJK and other scripts
 _SIZES = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
 
 
-def latin1(text: str) -> str:
-    """Text the core fonts can draw: common typography mapped, anything else '?'."""
-    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+@cache
+def _covered() -> frozenset[int]:
+    """Code points every DejaVu face draws (read once per process)."""
+    sets = []
+    for name in _FACES.values():
+        font = TTFont(str(FONTS_DIR / name), lazy=True)
+        sets.append(set(font.getBestCmap()))
+        font.close()
+    return frozenset(set.intersection(*sets))
+
+
+def needs_fallback(text: str) -> bool:
+    """True when some visible character is missing from DejaVu (CJK, for instance)."""
+    covered = _covered()
+    return any(ord(ch) not in covered for ch in set(text) if not ch.isspace())
+
+
+def _install_fonts(pdf: FPDF, fallback: bool) -> None:
+    """Embed the packaged Unicode fonts; Arabic and other complex scripts are shaped.
+
+    The large CJK fallback font is loaded only for a draft that has characters DejaVu lacks.
+    """
+    for style, name in _FACES.items():
+        pdf.add_font(FAMILY, style, str(FONTS_DIR / name))
+    if fallback:
+        family, name = _FALLBACK
+        pdf.add_font(family, "", str(FONTS_DIR / name))
+        pdf.set_fallback_fonts([family], exact_match=False)
+    pdf.set_text_shaping(True, direction="ltr")  # documents are left-to-right
 
 
 class _Page(FPDF):
-    def __init__(self, letterhead: list[str], size: float) -> None:
+    def __init__(self, letterhead: list[str], size: float, fallback: bool) -> None:
         super().__init__(format="Letter", unit="mm")
         self.letterhead = letterhead
         self.size = size
         self.set_margins(18, 14, 18)
         self.set_auto_page_break(True, margin=14)
+        _install_fonts(self, fallback)
 
     def header(self) -> None:
         for n, line in enumerate(self.letterhead):
             size = self.size + 3 if n == 0 else self.size - 1
-            self.set_font("Helvetica", "B" if n == 0 else "", size)
+            self.set_font(FAMILY, "B" if n == 0 else "", size)
             self.set_text_color(0 if n == 0 else 85)
             self.cell(
                 0,
                 (self.size + 3 if n == 0 else self.size) * 0.45,
-                latin1(plain_text(line)),
+                plain_text(line),
                 align="C",
                 new_x="LMARGIN",
                 new_y="NEXT",
@@ -64,8 +87,8 @@ class _Page(FPDF):
 def _write_runs(pdf: _Page, text: str, size: float, height: float) -> None:
     for run in runs(text):
         style = ("B" if run.bold else "") + ("I" if run.italic else "")
-        pdf.set_font("Helvetica", style, size)
-        pdf.write(height, latin1(run.text))
+        pdf.set_font(FAMILY, style, size)
+        pdf.write(height, run.text)
 
 
 def _block(pdf: _Page, block: Block, size: float) -> None:
@@ -73,11 +96,11 @@ def _block(pdf: _Page, block: Block, size: float) -> None:
     if block.kind == "heading":
         grow = 4 if block.level == 1 else 1.5
         pdf.ln(1.2 if block.level > 1 else 0)
-        pdf.set_font("Helvetica", "B", size + grow)
+        pdf.set_font(FAMILY, "B", size + grow)
         pdf.multi_cell(
             0,
             (size + grow) * 0.5,
-            latin1(plain_text(block.lines[0])),
+            plain_text(block.lines[0]),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -90,7 +113,7 @@ def _block(pdf: _Page, block: Block, size: float) -> None:
     elif block.kind == "bullets":
         indent = 4.0
         for item in block.lines:
-            pdf.set_font("Helvetica", "", size)
+            pdf.set_font(FAMILY, "", size)
             pdf.cell(indent, line_h, "-")
             left = pdf.l_margin
             pdf.set_left_margin(left + indent)
@@ -100,7 +123,7 @@ def _block(pdf: _Page, block: Block, size: float) -> None:
         pdf.ln(line_h * 0.4)
     elif block.kind == "table" and block.rows:
         width = max(len(r) for r in block.rows)
-        pdf.set_font("Helvetica", "", size - 1)
+        pdf.set_font(FAMILY, "", size - 1)
         with pdf.table(
             col_widths=_widths(block.rows, width),
             line_height=(size - 1) * 0.45,
@@ -131,14 +154,15 @@ def _widths(rows: list[list[str]], width: int) -> tuple[float, ...]:
 def _cell_markup(text: str) -> str:
     """Cell text in fpdf2's markdown: **bold** kept, other markers dropped."""
     parts = []
-    for run in runs(latin1(text).replace("--", "-").replace("__", "_")):
+    for run in runs(text.replace("--", "-").replace("__", "_")):
         parts.append(f"**{run.text}**" if run.bold else run.text)
     return "".join(parts)
 
 
 def _render(draft: Draft, size: float) -> FPDF:
-    pdf = _Page(draft.letterhead, size)
-    pdf.set_title(latin1(draft.title))
+    text = "".join([draft.title, draft.body, *draft.letterhead])
+    pdf = _Page(draft.letterhead, size, needs_fallback(text))
+    pdf.set_title(draft.title)
     pdf.set_creator("MES AI")
     pdf.add_page()
     for block in parse(draft.body):
@@ -147,11 +171,21 @@ def _render(draft: Draft, size: float) -> FPDF:
 
 
 def to_pdf(draft: Draft) -> bytes:
-    """The draft as PDF; one-page documents shrink the type until they fit."""
-    sizes = _SIZES if draft.one_page else _SIZES[:1]
-    pdf = _render(draft, sizes[0])
-    for size in sizes[1:]:
-        if pdf.pages_count <= 1:
-            break
-        pdf = _render(draft, size)
-    return bytes(pdf.output())
+    """The draft as PDF; one-page documents shrink the type until they fit.
+
+    Smaller type holds at most about twice the text, so a draft longer than two pages at the
+    first size is not re-rendered (the work stays bounded).
+    """
+    pdf = _render(draft, _SIZES[0])
+    if not draft.one_page or pdf.pages_count == 1 or pdf.pages_count > 2:
+        return bytes(pdf.output())
+    # binary search for the largest size that fits one page (at most three more renders)
+    low, high, best = 1, len(_SIZES) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        attempt = _render(draft, _SIZES[middle])
+        if attempt.pages_count <= 1:
+            best, high = attempt, middle - 1
+        else:
+            low = middle + 1
+    return bytes((best or attempt).output())

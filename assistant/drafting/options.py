@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.limits import document_date_window
+from assistant.models import ShortText, Text
+
 Kind = Literal["session-log", "referral-letter", "progress-summary", "discharge-summary"]
 LetterType = Literal[
     "introduction", "clearance-request", "progress-update", "thank-you", "practice-introduction"
@@ -19,6 +22,7 @@ LETTER_TYPES: tuple[str, ...] = (
     "thank-you",
     "practice-introduction",
 )
+Format = Literal["md", "docx", "pdf"]
 FORMATS: tuple[str, ...] = ("md", "docx", "pdf")
 
 
@@ -33,15 +37,30 @@ class DraftError(ValueError):
 class DraftOptions(BaseModel):
     """Per-document choices (the `options` object of POST /v1/drafts/{kind})."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     letter_type: LetterType = "introduction"
-    to_specialty: str | None = Field(None, description="Overrides case.referral.specialty.")
+    to_specialty: ShortText | None = Field(None, description="Overrides case.referral.specialty.")
     session: int | dt.date | None = Field(
         None, description="Session-log: session number (1 = first) or date; latest by default."
     )
-    discharge_reason: str | None = Field(None, max_length=1000)
-    date: dt.date | None = Field(None, description="Document date; today by default.")
+    discharge_reason: Text | None = Field(None, max_length=1000)
+    date: dt.date | None = Field(
+        None, description="Document date; today by default; from 1970 to a month ahead."
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _date_window(cls, value: dt.date | None) -> dt.date | None:
+        if value is None:
+            return None
+        first, last = document_date_window(dt.date.today())
+        if not first <= value <= last:
+            raise ValueError(
+                f"{value.isoformat()} is outside the accepted range "
+                f"{first.isoformat()} to {last.isoformat()}"
+            )
+        return value
 
     @field_validator("session", mode="before")
     @classmethod
@@ -52,8 +71,8 @@ class DraftOptions(BaseModel):
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
-            if value < 1:
-                raise ValueError("session number must be 1 or more (1 = first session)")
+            if not 1 <= value <= 10_000:
+                raise ValueError("session number must be 1 to 10000 (1 = first session)")
             return value
         if isinstance(value, str):
             try:

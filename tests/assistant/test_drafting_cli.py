@@ -51,7 +51,7 @@ def test_draft_writes_files_atomically(tmp_path: Path, fmt: str, magic: bytes) -
         (["draft", "memo"], "{}", "kind: unknown document 'memo'"),
         (["draft", "referral-letter", "--letter-type", "apology"], "{}", "options.letter_type: Input should be"),
         (["draft", "session-log", "--format", "pdf"], "{}", "--format pdf is binary"),
-        (["draft", "session-log", "--session", "0"], "{}", "options.session: session number must be 1 or more"),
+        (["draft", "session-log", "--session", "0"], "{}", "options.session: session number must be 1 to 10000"),
         (["draft", "session-log", "--session", "last"], "{}", "options.session: give a session number"),
         (["draft", "session-log", "--format", "rtf"], "{}", "--format: unknown format 'rtf'"),
         (["tier-gap", "--profile"], '{"referral_partners": -2}', "referral_partners: Input should be greater than or equal to 0"),

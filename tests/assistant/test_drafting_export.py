@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from assistant.drafting import LETTER_TYPES, DraftError, DraftOptions, draft, export
-from assistant.drafting.export_pdf import latin1
+from assistant.drafting.export_pdf import FONTS_DIR
 from assistant.models import parse_case
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
@@ -56,11 +56,11 @@ def test_letters_are_one_page_pdfs(letter_type: str) -> None:
     assert "Lee Medical Exercise" in text and "Sincerely," in text
 
 
-def test_pdf_reopens_with_letterhead_table_and_sanitized_symbols() -> None:
+def test_pdf_reopens_with_letterhead_table_and_unicode_symbols() -> None:
     result = draft("progress-summary", _case(CASES / "post-stroke.json"), OPTIONS)
     _, text = _pdf_text(export(result, "pdf"))
     for expected in ("Lee Medical Exercise", "555-0100", "Progress summary", "George Adeyemi",
-                     "Gait speed, m/s", "+0.17 m/s (+31%), improved", "yes (>= 0.1)",
+                     "Gait speed, m/s", "+0.17 m/s (+31%), improved", "yes (≥ 0.1)",
                      "Recommendations"):
         assert expected in text, expected
 
@@ -88,10 +88,34 @@ def test_unknown_format_is_an_error() -> None:
         export(result, "rtf")
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("≥ 9 — ok", ">= 9 - ok"), ("−2.9 s", "-2.9 s"), ("3 × 10 · 5 kg", "3 × 10 · 5 kg"),
-     ("Zoë’s “plan”", "Zoë's \"plan\""), ("日本", "??")],
-)
-def test_pdf_text_is_sanitized_to_latin1(text: str, expected: str) -> None:
-    assert latin1(text) == expected
+NAMES = "مريم 李小龍 Zoë Łukasz"
+
+
+@pytest.mark.parametrize("kind", ["session-log", "progress-summary"])
+def test_pdf_draws_arabic_chinese_and_polish_names_with_embedded_fonts(kind: str) -> None:
+    data = json.loads((CASES / "copd.json").read_text())
+    data["client"]["name"] = NAMES
+    result = draft(kind, parse_case(data), OPTIONS)
+    pdf = export(result, "pdf")
+    _, text = _pdf_text(pdf)
+    for word in ("مريم", "李小龍", "Zoë", "Łukasz", "≥"):
+        assert word in text or word == "≥" and "≥" not in result.body, word
+    assert "?" * 3 not in text
+    fonts = {
+        str(font.get("/BaseFont"))
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
+    }
+    assert any("DejaVu" in f for f in fonts) and any("Droid" in f for f in fonts), fonts
+
+
+def test_the_cjk_fallback_font_is_embedded_only_when_needed() -> None:
+    result = draft("session-log", _case(CASES / "copd.json"), OPTIONS)
+    reader = PdfReader(io.BytesIO(export(result, "pdf")))
+    fonts = {str(f.get("/BaseFont")) for f in reader.pages[0]["/Resources"]["/Font"].values()}  # type: ignore[index]
+    assert not any("Droid" in f for f in fonts), fonts
+
+
+def test_shipped_fonts_are_each_under_5_mb() -> None:
+    sizes = {p.name: p.stat().st_size for p in FONTS_DIR.glob("*.ttf")}
+    assert len(sizes) == 5 and max(sizes.values()) < 5_000_000, sizes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ def test_every_example_case_is_valid(case_file: Path) -> None:
         ("sessions.3.date", "2099-01-01", "sessions[3].date: 2099-01-01 is in the future"),
         ("sessions.1.date", "2026-08-01", "sessions[1].date: 2026-08-01 is before the referral date"),
         ("sessions.2.date", "2026-08-25", "sessions[2].date: 2026-08-25 is out of order"),
-        ("client.date_of_birth", "2099-03-14", "client.date_of_birth: 2099-03-14 is in the future"),
+        ("client.date_of_birth", "2099-03-14", "client.date_of_birth: 2099-03-14 is outside the plausible range 1900-01-01 to today"),
         ("sesions", [], "sesions: unknown field"),
     ],
 )
@@ -63,6 +64,82 @@ def test_bad_case_data_gives_field_named_messages(path: str, value: Any, expecte
     with pytest.raises(CaseInputError) as err:
         parse_case(_with(path, value))
     assert any(message.startswith(expected) for message in err.value.errors), err.value.errors
+
+
+TODAY = dt.date.today().isoformat()
+FINITE = "must be a finite number"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        # row 5: non-finite numbers
+        ("assessments.0.value", float("inf"), f"assessments[0].value: {FINITE}"),
+        ("assessments.0.value", float("nan"), f"assessments[0].value: {FINITE}"),
+        ("assessments.0.value", 10**400, "assessments[0].value:"),
+        ("sessions.0.rpe", float("-inf"), f"sessions[0].rpe: {FINITE}"),
+        ("sessions.0.vitals.hr_pre", float("inf"), "sessions[0].vitals.hr_pre:"),
+        # row 6: control characters, named by field and code point
+        ("client.name", "Maria\x00Gomez", "client.name: contains the control character U+0000"),
+        ("diagnosis", "knee\x1b[31m", "diagnosis: contains the control character U+001B"),
+        ("precautions.0", "no\tkneeling", "precautions[0]: contains the control character U+0009"),
+        ("sessions.0.plan", "a\ud800b", "sessions[0].plan: Input should be a valid string"),
+        ("practitioner.email", "x\x7f@y", "practitioner.email: contains the control character U+007F"),
+        # row 14: implausible dates and vitals, with the range in the message
+        ("client.date_of_birth", "1800-01-01", "client.date_of_birth: 1800-01-01 is outside the plausible range 1900-01-01 to today"),
+        ("sessions.0.vitals.bp_pre", "300/200", "sessions[0].vitals.bp_pre: blood pressure 300/200 is outside the plausible range 60-260 / 30-160 mmHg"),
+        ("limits.bp_max", "250/170", "limits.bp_max: blood pressure 250/170 is outside the plausible range"),
+        ("sessions.0.vitals.hr_pre", 300, "sessions[0].vitals.hr_pre: heart rate 300 bpm is outside the plausible range 30-220 bpm"),
+        ("sessions.0.vitals.glucose_pre", 900, "sessions[0].vitals.glucose_pre: blood glucose 900 mg/dL is outside the plausible range 20-600 mg/dL"),
+        ("sessions.0.vitals.spo2_post", 40, "sessions[0].vitals.spo2_post: SpO2 40 % is outside the plausible range 70-100 %"),
+        ("limits.hr_max", 20, "limits.hr_max: heart-rate ceiling 20 bpm is outside the plausible range 60-220 bpm"),
+        ("referral.date", "1900-01-01", "referral.date: 1900-01-01 is before 1970-01-01"),
+        ("goals.0.target_date", "2999-01-01", "goals[0].target_date: 2999-01-01 is outside the plausible range"),
+        # row 8: list sizes are bounded
+        ("assessments", [{"date": "2026-08-20", "measure": f"m{i}", "value": 1} for i in range(301)], "assessments: List should have at most 300 items"),
+        ("sessions.0.exercises", [{"name": "x"}] * 41, "sessions[0].exercises: List should have at most 40 items"),
+    ],
+)
+def test_hostile_and_implausible_values_are_refused_naming_the_field(path: str, value: Any, expected: str) -> None:
+    with pytest.raises(CaseInputError) as err:
+        parse_case(_with(path, value))
+    assert any(message.startswith(expected) for message in err.value.errors), err.value.errors
+
+
+@pytest.mark.parametrize("field", ["observations", "client_report", "plan"])
+def test_multi_line_notes_keep_newlines_and_tabs(field: str) -> None:
+    case = parse_case(_with(f"sessions.0.{field}", "line one\n\tline two\r\nthree"))
+    assert getattr(case.sessions[0], field) == "line one\n\tline two\r\nthree"
+
+
+def test_json_overflow_and_infinity_literals_are_refused(tmp_path: Path) -> None:
+    for literal in ("1e309", "Infinity", "NaN", "-Infinity"):
+        text = json.dumps(BASE).replace('"value": 7', f'"value": {literal}', 1)
+        path = tmp_path / "case.json"
+        path.write_text(text)
+        with pytest.raises(CaseInputError) as err:
+            load_case(path)
+        assert err.value.errors == [f"assessments[0].value: {FINITE} (Infinity, NaN and overflowing values are refused)"]
+
+
+def test_a_non_utf8_or_non_regular_case_file_is_a_clear_error(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"client": {"name": "Zoë"}}'.encode("latin-1"))
+    with pytest.raises(CaseInputError, match="not UTF-8 text"):
+        load_case(latin)
+    with pytest.raises(CaseInputError, match="is a folder"):
+        load_case(tmp_path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CaseInputError, match="nested too deeply"):
+        load_case(deep)
+
+
+def test_profile_skill_ids_and_list_length_are_bounded() -> None:
+    with pytest.raises(CaseInputError, match="skills_completed: List should have at most 200"):
+        parse_profile({"skills_completed": [f"E{i}" for i in range(201)]})
+    with pytest.raises(CaseInputError, match=r"skills_completed\[0\]: contains the control character"):
+        parse_profile({"skills_completed": ["E01\x00"]})
 
 
 def test_malformed_json_file_names_line_and_column(tmp_path: Path) -> None:
