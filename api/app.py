@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import BodySizeLimit, install_error_handlers
-from api.routers import drafts, guard, retrieval
+from api.routers import drafts, guard, retrieval, widget
 from assistant.services import Services
 from assistant.settings import Settings
 
@@ -20,4 +20,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(retrieval.router)
     app.include_router(drafts.router)
     app.include_router(guard.router)
+    app.include_router(widget.router)
     return app
