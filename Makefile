@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest ingest bench clean
+.PHONY: run test install lint typecheck pytest ingest bench clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ ingest: install
 	$(BIN)/mes-ai ingest
 
 run: ingest
+	@echo "Demo page with the chat widget: http://127.0.0.1:8000/"
 	$(BIN)/mes-ai serve --host 127.0.0.1 --port 8000
 
 lint: install
@@ -33,7 +34,12 @@ typecheck: install
 pytest: install
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+# The browser tests drive Debian's Chromium; install it (and its driver) only when it is missing.
+browser-deps:
+	@test -x /usr/bin/chromium || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
+
+test: lint typecheck browser-deps pytest
 
 bench: install
 	$(BIN)/python bench/bench_retrieval.py
