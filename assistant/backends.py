@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder
 from assistant.settings import Settings
-from assistant.store import ChromaStore, VectorStore
+from assistant.store import ChromaStore, StoreOpener, VectorStore
 
 
 def build_embedder(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
 
 
-def build_store(settings: Settings) -> VectorStore:
-    match settings.chroma_url:
-        case None:
-            return ChromaStore.persistent(settings.chroma_path, settings.collection)
-        case url:
-            return ChromaStore.http(url, settings.collection)
+def build_store_opener(settings: Settings) -> StoreOpener:
+    """Opens a collection by name: embedded Chroma in the data dir, or a `chroma run` server."""
+
+    def open_store(collection: str) -> VectorStore:
+        match settings.chroma_url:
+            case None:
+                return ChromaStore.persistent(settings.chroma_path, collection)
+            case url:
+                return ChromaStore.http(url, collection)
+
+    return open_store

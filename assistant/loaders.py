@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,7 @@ def _first_heading(body: str) -> str | None:
     return None
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
+def _read_text(raw: bytes) -> str:
     if b"\x00" in raw[:4096]:
         raise LoaderError("binary content in a text file")
     try:
@@ -59,22 +59,22 @@ def _read_text(path: Path) -> str:
         return raw.decode("latin-1")
 
 
-def _load_markdown(path: Path) -> LoadedDocument:
-    meta, body = split_front_matter(_read_text(path))
+def _load_markdown(path: Path, raw: bytes) -> LoadedDocument:
+    meta, body = split_front_matter(_read_text(raw))
     title = str(meta.get("title") or _first_heading(body) or path.stem.replace("-", " ").title())
     return LoadedDocument(body, title, True, meta)
 
 
-def _load_text(path: Path) -> LoadedDocument:
-    text = _read_text(path)
+def _load_text(path: Path, raw: bytes) -> LoadedDocument:
+    text = _read_text(raw)
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), path.stem)
     return LoadedDocument(text, first[:120], False)
 
 
-def _load_html(path: Path) -> LoadedDocument:
+def _load_html(path: Path, raw: bytes) -> LoadedDocument:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_read_text(path), "html.parser")
+    soup = BeautifulSoup(_read_text(raw), "html.parser")
     for tag in soup(["script", "style", "noscript"]):
         tag.decompose()
     title = soup.title.get_text(strip=True) if soup.title else ""
@@ -89,29 +89,29 @@ def _load_html(path: Path) -> LoadedDocument:
     return LoadedDocument(body, title or _first_heading(body) or path.stem, True)
 
 
-def _load_pdf(path: Path) -> LoadedDocument:
+def _load_pdf(path: Path, raw: bytes) -> LoadedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(raw))
         pages = [page.extract_text() or "" for page in reader.pages]
         info_title = reader.metadata.title if reader.metadata else None
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+    except Exception as exc:  # a hostile file may break the parser in any way
         raise LoaderError(f"unreadable PDF: {exc}") from exc
     return LoadedDocument("\n\n".join(pages), str(info_title or path.stem), False)
 
 
-def _load_docx(path: Path) -> LoadedDocument:
-    import zipfile
-
-    import docx
-    from docx.opc.exceptions import OpcError
-
+def _load_docx(path: Path, raw: bytes) -> LoadedDocument:
     try:
-        document = docx.Document(str(path))
-    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return _docx_text(path, raw)
+    except Exception as exc:  # broken zip or XML: lxml, zipfile and python-docx all raise
         raise LoaderError(f"unreadable DOCX: {exc}") from exc
+
+
+def _docx_text(path: Path, raw: bytes) -> LoadedDocument:
+    import docx
+
+    document = docx.Document(io.BytesIO(raw))
     lines: list[str] = []
     for para in document.paragraphs:
         text = para.text.strip()
@@ -127,21 +127,22 @@ def _load_docx(path: Path) -> LoadedDocument:
     return LoadedDocument("\n\n".join(lines), title, True)
 
 
-def load_document(path: Path) -> LoadedDocument:
-    """Load one file; raises LoaderError with a readable reason when it cannot."""
+def load_document(path: Path, data: bytes | None = None) -> LoadedDocument:
+    """Load one file (or its already-read bytes); raises LoaderError with a readable reason."""
     suffix = path.suffix.lower()
     try:
+        raw = path.read_bytes() if data is None else data
         match suffix:
             case ".md" | ".markdown":
-                doc = _load_markdown(path)
+                doc = _load_markdown(path, raw)
             case ".txt":
-                doc = _load_text(path)
+                doc = _load_text(path, raw)
             case ".html" | ".htm":
-                doc = _load_html(path)
+                doc = _load_html(path, raw)
             case ".pdf":
-                doc = _load_pdf(path)
+                doc = _load_pdf(path, raw)
             case ".docx":
-                doc = _load_docx(path)
+                doc = _load_docx(path, raw)
             case _:
                 raise LoaderError(f"unsupported file type {suffix or '(none)'}")
     except OSError as exc:

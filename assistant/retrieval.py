@@ -1,20 +1,35 @@
-"""Hybrid search: dense similarity from the vector store fused with BM25."""
+"""Hybrid search: dense similarity from the vector store fused with BM25.
+
+The retriever serves one immutable snapshot (collection handle + BM25 over its chunks). It
+polls the index pointer at most every `check_interval_s`; when another process (or this one)
+changed the index, one background thread builds the next snapshot and swaps it in whole, so
+dense and lexical results always come from the same generation and no request waits.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
-from dataclasses import asdict, dataclass
-from pathlib import Path
+import time
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from assistant.embeddings import Embedder
+from assistant.generation import IndexFiles, Pointer, Stamp
 from assistant.lexical import BM25Index
-from assistant.store import StoredChunk, VectorStore
+from assistant.store import StoredChunk, StoreOpener, VectorStore, Where
+
+_log = logging.getLogger(__name__)
 
 
 class SearchError(ValueError):
     """A search request that cannot be served as asked."""
+
+
+class IndexEmptyError(SearchError):
+    """Nothing is indexed yet."""
 
 
 @dataclass(frozen=True)
@@ -36,12 +51,23 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
-class _LexicalIndex:
-    """Chunk texts, their positions by id, and the BM25 index over them (swapped as one)."""
+class Snapshot:
+    """One generation of the index: the collection and the BM25 over the same chunks."""
 
+    stamp: Stamp
+    pointer: Pointer | None
+    store: VectorStore | None
     chunks: list[StoredChunk]
     positions: dict[str, int]
     bm25: BM25Index
+    tenant_codes: NDArray[np.int32]
+    tenants: dict[str, int] = field(default_factory=dict)
+    documents: int = 0
+
+    @property
+    def private(self) -> bool:
+        """Whether any chunk belongs to a tenant (else no filtering is needed)."""
+        return len(self.tenants) > 0
 
 
 def _context(chunk: StoredChunk) -> str:
@@ -50,57 +76,118 @@ def _context(chunk: StoredChunk) -> str:
     return f"{heading}\n{chunk.text}"
 
 
+def build_snapshot(stamp: Stamp, pointer: Pointer | None, store: VectorStore | None) -> Snapshot:
+    """Read every chunk of the collection and index it lexically."""
+    chunks = store.all_chunks() if store is not None else []
+    tenants: dict[str, int] = {}
+    codes = np.zeros(len(chunks), dtype=np.int32)
+    for i, chunk in enumerate(chunks):
+        tenant = str(chunk.metadata.get("tenant") or "")
+        if tenant:
+            codes[i] = tenants.setdefault(tenant, len(tenants) + 1)
+    return Snapshot(
+        stamp,
+        pointer,
+        store,
+        chunks,
+        {c.id: i for i, c in enumerate(chunks)},
+        BM25Index([_context(c) for c in chunks]),
+        codes,
+        tenants,
+        len({c.metadata.get("source") for c in chunks}),
+    )
+
+
 class Retriever:
-    """Searches the store; the lexical index is rebuilt when the manifest changes."""
+    """Searches the live snapshot; refreshes it off the request path when the index changes."""
 
     def __init__(
         self,
-        store: VectorStore,
+        files: IndexFiles,
+        opener: StoreOpener,
         embedder: Embedder,
-        manifest_path: Path,
         dense_weight: float = 0.6,
         k_max: int = 50,
         max_query_chars: int = 2000,
+        check_interval_s: float = 0.25,
     ) -> None:
-        self._store = store
+        self._files = files
+        self._opener = opener
         self._embedder = embedder
-        self._manifest_path = manifest_path
         self._dense_weight = dense_weight
         self._k_max = k_max
         self._max_query_chars = max_query_chars
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int] | None = (-1, -1, -1)
-        self._index = _LexicalIndex([], {}, BM25Index([]))
+        self._interval = check_interval_s
+        self._build_lock = threading.Lock()
+        self._flag_lock = threading.Lock()
+        self._refreshing = False
+        self._checked = 0.0
+        self._snapshot: Snapshot | None = None
 
-    def _stamp_now(self) -> tuple[int, int, int] | None:
-        """Changes whenever ingest rewrites the manifest (atomic replace: a new inode)."""
+    # -- snapshots --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Bring the snapshot up to date now (waits for a background refresh in flight)."""
+        with self._build_lock:
+            stamp = self._files.stamp()
+            if self._snapshot is not None and self._snapshot.stamp == stamp:
+                return
+            pointer = self._files.read()
+            store = self._opener(pointer.collection) if pointer is not None else None
+            self._snapshot = build_snapshot(stamp, pointer, store)
+            self._checked = time.monotonic()
+
+    def _background_refresh(self) -> None:
         try:
-            stat = self._manifest_path.stat()
-        except FileNotFoundError:
-            return None
-        return stat.st_mtime_ns, stat.st_ino, stat.st_size
+            self.refresh()
+        except Exception:  # keep serving the previous snapshot; the next check retries
+            _log.exception("index refresh failed; serving the previous snapshot")
+        finally:
+            with self._flag_lock:
+                self._refreshing = False
 
-    def refresh(self, force: bool = False) -> None:
-        """Reload chunk texts for the lexical index if the index changed on disk."""
-        stamp = self._stamp_now()
-        if not force and stamp == self._stamp:
-            return
-        with self._lock:
-            chunks = self._store.all_chunks()
-            positions = {c.id: i for i, c in enumerate(chunks)}
-            self._index = _LexicalIndex(chunks, positions, BM25Index([_context(c) for c in chunks]))
-            self._stamp = stamp
+    def snapshot(self) -> Snapshot:
+        """The current snapshot; starts one background refresh if the index changed."""
+        current = self._snapshot
+        if current is None:
+            self.refresh()
+            assert self._snapshot is not None
+            return self._snapshot
+        now = time.monotonic()
+        if now - self._checked < self._interval:
+            return current
+        self._checked = now
+        if self._files.stamp() != current.stamp:
+            with self._flag_lock:
+                if self._refreshing:
+                    return current
+                self._refreshing = True
+            threading.Thread(
+                target=self._background_refresh, name="index-refresh", daemon=True
+            ).start()
+        return current
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refreshing
 
     @property
     def chunks(self) -> list[StoredChunk]:
-        self.refresh()
-        return self._index.chunks
+        return self.snapshot().chunks
 
     @property
     def chunk_count(self) -> int:
-        return len(self.chunks)
+        return len(self.snapshot().chunks)
 
-    def search(self, query: str, k: int = 5) -> list[SearchResult]:
+    def stats(self) -> dict[str, int]:
+        snap = self.snapshot()
+        generation = snap.pointer.generation if snap.pointer else 0
+        return {"documents": snap.documents, "chunks": len(snap.chunks), "generation": generation}
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 5, tenant: str | None = None) -> list[SearchResult]:
+        """Top k passages among the shared ones and, when given, that tenant's own."""
         query = query.strip()
         if not query:
             raise SearchError("the query is empty")
@@ -108,13 +195,29 @@ class Retriever:
             raise SearchError(f"the query is longer than {self._max_query_chars} characters")
         if not 1 <= k <= self._k_max:
             raise SearchError(f"k must be between 1 and {self._k_max}")
-        self.refresh()
-        index_ = self._index  # one consistent snapshot, even if a refresh swaps it meanwhile
-        if not index_.chunks:
-            return []
+        snap = self.snapshot()
+        if not snap.chunks or snap.store is None:
+            raise IndexEmptyError(
+                f"the index in {self._files.data_dir.resolve()} is empty: build it with "
+                "`mes-ai ingest` (or set MES_DATA_DIR to where it was built)"
+            )
+        allowed: NDArray[np.bool_] | None = None
+        where: Where | None = None
+        if snap.private:
+            code = snap.tenants.get(tenant or "", -1)
+            allowed = (snap.tenant_codes == 0) | (snap.tenant_codes == code)
+            where = {"tenant": {"$in": ["", tenant]}} if tenant else {"tenant": ""}
+
         pool = max(k * 4, 20)
-        dense = dict(self._store.query(self._embedder.embed_query(query), pool))
-        lexical = index_.bm25.scores(query)
+        try:
+            dense = dict(snap.store.query(self._embedder.embed_query(query), pool, where))
+        except Exception:  # e.g. a collection dropped under a very stale snapshot
+            _log.exception("dense search failed; answering from the lexical index")
+            self._checked = 0.0
+            dense = {}
+        lexical = snap.bm25.scores(query)
+        if allowed is not None:
+            lexical = np.where(allowed, lexical, 0.0).astype(np.float32)
         top_lexical = (
             np.argpartition(-lexical, pool)[:pool]
             if len(lexical) > pool
@@ -125,8 +228,9 @@ class Retriever:
 
         candidates: dict[int, float] = {}
         for chunk_id, similarity in dense.items():
-            if chunk_id in index_.positions:
-                candidates[index_.positions[chunk_id]] = similarity
+            position = snap.positions.get(chunk_id)
+            if position is not None and (allowed is None or allowed[position]):
+                candidates[position] = similarity
         for index in top_lexical:
             if lexical[index] > 0:
                 candidates.setdefault(int(index), dense_floor)
@@ -142,7 +246,7 @@ class Retriever:
         scored.sort(reverse=True)
         results = []
         for score, index in scored[:k]:
-            chunk = index_.chunks[index]
+            chunk = snap.chunks[index]
             meta = chunk.metadata
             results.append(
                 SearchResult(

@@ -8,12 +8,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.backends import build_embedder, build_store
+from assistant.backends import build_embedder, build_store_opener
 from assistant.embeddings import Embedder
+from assistant.generation import IndexFiles
 from assistant.ingest import Ingestor, IngestReport, Progress
 from assistant.retrieval import Retriever, SearchResult
 from assistant.settings import Settings
-from assistant.store import VectorStore
+from assistant.store import StoreOpener, VectorStore
 
 if TYPE_CHECKING:
     from assistant.storage import Database
@@ -36,16 +37,26 @@ class Services:
             return self._embedder
 
     @cached_property
+    def store_opener(self) -> StoreOpener:
+        return build_store_opener(self.settings)
+
+    @cached_property
+    def index_files(self) -> IndexFiles:
+        return IndexFiles(self.settings)
+
+    @property
     def store(self) -> VectorStore:
-        return build_store(self.settings)
+        """The live collection, freshly opened (for inspection; searches use snapshots)."""
+        pointer = self.index_files.read()
+        return self.store_opener(pointer.collection if pointer else self.settings.collection)
 
     @cached_property
     def retriever(self) -> Retriever:
         s = self.settings
         return Retriever(
-            self.store,
+            self.index_files,
+            self.store_opener,
             self.embedder,
-            s.manifest_path,
             s.dense_weight,
             s.search_k_max,
             s.max_query_chars,
@@ -69,13 +80,34 @@ class Services:
         self.retriever.refresh()
         self.guard.warm()
 
-    def ingest(
-        self, paths: Iterable[Path], rebuild: bool = False, progress: Progress | None = None
-    ) -> IngestReport:
+    def _ingestor(self) -> Ingestor:
         from guardrails.injection import flags_injection
 
-        ingestor = Ingestor(self.settings, self.store, lambda: self.embedder, flags_injection)
-        return ingestor.run(paths, rebuild=rebuild, progress=progress)
+        return Ingestor(self.settings, self.store_opener, lambda: self.embedder, flags_injection)
 
-    def search(self, query: str, k: int = 5) -> list[SearchResult]:
-        return self.retriever.search(query, k)
+    def _refresh_index(self) -> None:
+        """This process's own changes are searchable as soon as ingest returns."""
+        if "retriever" in self.__dict__:
+            self.retriever.refresh()
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        tenant: str | None = None,
+    ) -> IngestReport:
+        """Index files; chunks carry `tenant` ("" for the shared framework)."""
+        report = self._ingestor().run(paths, rebuild=rebuild, progress=progress, tenant=tenant)
+        self._refresh_index()
+        return report
+
+    def remove(self, paths: Iterable[Path]) -> list[str]:
+        """Remove the given files' chunks and manifest entries; returns their sources."""
+        removed = self._ingestor().remove(paths)
+        self._refresh_index()
+        return removed
+
+    def search(self, query: str, k: int = 5, tenant: str | None = None) -> list[SearchResult]:
+        """Shared passages plus, when given, that tenant's own."""
+        return self.retriever.search(query, k, tenant)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,6 +13,8 @@ import numpy as np
 
 from assistant.chunking import Chunk
 from assistant.embeddings import Vectors
+
+Where = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -25,21 +27,51 @@ class StoredChunk:
 
 
 class VectorStore(Protocol):
-    """What retrieval and ingest need from a vector database."""
+    """What retrieval and ingest need from one collection of a vector database."""
+
+    name: str
 
     def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None: ...
 
     def delete_source(self, source: str) -> None: ...
 
-    def query(self, vector: Vectors, n: int) -> list[tuple[str, float]]: ...
+    def query(
+        self, vector: Vectors, n: int, where: Where | None = None
+    ) -> list[tuple[str, float]]: ...
 
     def get(self, ids: Sequence[str]) -> list[StoredChunk]: ...
 
     def all_chunks(self) -> list[StoredChunk]: ...
 
+    def source_counts(self) -> dict[str, int]: ...
+
     def count(self) -> int: ...
 
     def reset(self) -> None: ...
+
+    def collections(self) -> list[str]: ...
+
+    def drop(self, name: str) -> None: ...
+
+
+StoreOpener = Callable[[str], VectorStore]
+"""Opens (creating if needed) a collection by name with a view that is fresh from disk."""
+
+
+def _fresh_persistent_client(path: Path) -> Any:
+    """A PersistentClient that re-reads the folder: embedded Chroma caches each collection's
+    vector index per process, so another process's writes are only seen by a new client."""
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(
+        anonymized_telemetry=False, is_persistent=True, persist_directory=str(path)
+    )
+    with contextlib.suppress(Exception):  # private cache; a miss only costs a reload
+        identifier = SharedSystemClient._get_identifier_from_settings(settings)
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 class ChromaStore:
@@ -47,19 +79,13 @@ class ChromaStore:
 
     def __init__(self, client: Any, collection: str) -> None:
         self._client = client
-        self._name = collection
+        self.name = collection
         self._collection = self._open()
 
     @classmethod
     def persistent(cls, path: Path, collection: str) -> ChromaStore:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
         path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-        )
-        return cls(client, collection)
+        return cls(_fresh_persistent_client(path), collection)
 
     @classmethod
     def http(cls, url: str, collection: str) -> ChromaStore:
@@ -77,7 +103,7 @@ class ChromaStore:
 
     def _open(self) -> Any:
         return self._client.get_or_create_collection(
-            name=self._name,
+            name=self.name,
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
         )
@@ -99,13 +125,16 @@ class ChromaStore:
     def delete_source(self, source: str) -> None:
         self._collection.delete(where={"source": source})
 
-    def query(self, vector: Vectors, n: int) -> list[tuple[str, float]]:
+    def query(
+        self, vector: Vectors, n: int, where: Where | None = None
+    ) -> list[tuple[str, float]]:
         total = self.count()
         if total == 0:
             return []
         result = self._collection.query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
             n_results=min(n, total),
+            where=where,
             include=["distances"],
         )
         ids = result["ids"][0]
@@ -124,25 +153,47 @@ class ChromaStore:
         }
         return [found[i] for i in ids if i in found]
 
-    def all_chunks(self) -> list[StoredChunk]:
-        chunks: list[StoredChunk] = []
+    def _pages(self, include: list[str]) -> Any:
         offset, page = 0, 5000
         while True:
-            result = self._collection.get(
-                include=["documents", "metadatas"], limit=page, offset=offset
-            )
+            result = self._collection.get(include=include, limit=page, offset=offset)
+            yield result
+            if len(result["ids"]) < page:
+                return
+            offset += page
+
+    def all_chunks(self) -> list[StoredChunk]:
+        chunks: list[StoredChunk] = []
+        for result in self._pages(["documents", "metadatas"]):
             for i, doc, meta in zip(
                 result["ids"], result["documents"], result["metadatas"], strict=True
             ):
                 chunks.append(StoredChunk(i, doc or "", dict(meta or {})))
-            if len(result["ids"]) < page:
-                return chunks
-            offset += page
+        return chunks
+
+    def source_counts(self) -> dict[str, int]:
+        """Chunks per source, reading metadata only."""
+        counts: dict[str, int] = {}
+        for result in self._pages(["metadatas"]):
+            for meta in result["metadatas"]:
+                source = str((meta or {}).get("source", ""))
+                counts[source] = counts.get(source, 0) + 1
+        return counts
 
     def count(self) -> int:
         return int(self._collection.count())
 
     def reset(self) -> None:
         with contextlib.suppress(Exception):  # an absent collection is fine
-            self._client.delete_collection(self._name)
+            self._client.delete_collection(self.name)
         self._collection = self._open()
+
+    def collections(self) -> list[str]:
+        return [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
+
+    def drop(self, name: str) -> None:
+        """Delete another collection of the same database (absent is fine)."""
+        if name == self.name:
+            raise ValueError("cannot drop the open collection")
+        with contextlib.suppress(Exception):
+            self._client.delete_collection(name)

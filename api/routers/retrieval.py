@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import get_services
 from api.errors import ApiError
-from assistant.retrieval import SearchError
+from assistant.retrieval import IndexEmptyError, SearchError
 from assistant.services import Services
 
 router = APIRouter()
@@ -16,12 +16,12 @@ router = APIRouter()
 
 @router.get("/healthz")
 def healthz(services: Annotated[Services, Depends(get_services)]) -> dict[str, object]:
-    retriever = services.retriever
-    documents = len({c.metadata.get("source") for c in retriever.chunks})
+    stats = services.retriever.stats()
     return {
         "status": "ok",
-        "documents": documents,
-        "chunks": retriever.chunk_count,
+        "documents": stats["documents"],
+        "chunks": stats["chunks"],
+        "generation": stats["generation"],
         "llm": services.settings.llm_enabled,
     }
 
@@ -34,6 +34,8 @@ def search(
 ) -> dict[str, object]:
     try:
         results = services.search(q, k)
+    except IndexEmptyError:
+        return {"results": []}
     except SearchError as exc:
         raise ApiError(400, "invalid_query", str(exc)) from exc
     return {"results": [r.as_dict() for r in results]}
