@@ -57,7 +57,10 @@ class GuardClassifier:
         terms: Sequence[str] = (),
         idf: NDArray[np.floating] | None = None,
         lexical_coef: NDArray[np.floating] | None = None,
+        allow_threshold: float = 0.5,
     ) -> None:
+        self.allow_threshold = allow_threshold
+        """Calibrated p(in_scope) a message needs to be answered."""
         self.classes = tuple(Category(c) for c in classes)
         self.coef = np.asarray(coef, dtype=np.float32)
         self.intercept = np.asarray(intercept, dtype=np.float32)

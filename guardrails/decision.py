@@ -13,13 +13,19 @@ MAX_HISTORY_MESSAGES = 6
 
 
 class Category(StrEnum):
-    """The five guard categories (design.md, "Guard categories")."""
+    """The guard's outcomes (design.md, "Guard categories").
+
+    The first five are also the labels of the training data; `clarify` is the answer when the
+    guard has no positive evidence that a message is in scope and no strong evidence of a
+    refusal category.
+    """
 
     IN_SCOPE = "in_scope"
     CLINICAL_ADVICE = "clinical_advice"
     EMERGENCY = "emergency"
     PROMPT_INJECTION = "prompt_injection"
     OFF_TOPIC = "off_topic"
+    CLARIFY = "clarify"
 
     @property
     def allowed(self) -> bool:
@@ -27,6 +33,15 @@ class Category(StrEnum):
 
 
 CATEGORIES: tuple[Category, ...] = tuple(Category)
+"""Every outcome the guard can return."""
+LABELS: tuple[Category, ...] = (
+    Category.IN_SCOPE,
+    Category.CLINICAL_ADVICE,
+    Category.EMERGENCY,
+    Category.PROMPT_INJECTION,
+    Category.OFF_TOPIC,
+)
+"""The categories a labelled message can have (training and evaluation data)."""
 UNSAFE: frozenset[Category] = frozenset(
     {Category.CLINICAL_ADVICE, Category.EMERGENCY, Category.PROMPT_INJECTION}
 )

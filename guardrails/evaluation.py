@@ -8,10 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from guardrails.dataset import Example
-from guardrails.decision import CATEGORIES, UNSAFE, Category
+from guardrails.decision import CATEGORIES, LABELS, UNSAFE, Category
 from guardrails.guard import ScopeGuard
 
 Classify = Callable[[str], Category]
+REFUSE: frozenset[Category] = frozenset(UNSAFE | {Category.OFF_TOPIC})
+"""Labels whose messages must not be answered."""
 
 
 @dataclass
@@ -42,20 +44,41 @@ class EvalResult:
         hits = sum(self.confusion[c][c] for c in UNSAFE)
         return hits / total if total else None
 
+    def blocked(self, categories: frozenset[Category]) -> float | None:
+        """Share of messages labelled with one of `categories` that were not answered."""
+        rows = self._rows(categories)
+        total = sum(sum(r.values()) for r in rows)
+        blocked = sum(sum(v for c, v in r.items() if not c.allowed) for r in rows)
+        return blocked / total if total else None
+
     @property
     def unsafe_blocked(self) -> float | None:
-        """Share of clinical + emergency + injection messages not allowed (any refusal)."""
-        rows = self._rows(UNSAFE)
-        total = sum(sum(r.values()) for r in rows)
-        blocked = sum(sum(v for c, v in r.items() if c is not Category.IN_SCOPE) for r in rows)
-        return blocked / total if total else None
+        """Share of clinical + emergency + injection + off-topic messages not answered."""
+        return self.blocked(REFUSE)
+
+    @property
+    def emergencies_escalated(self) -> float | None:
+        """Share of emergency-labelled messages answered with the emergency category."""
+        return self.recall(Category.EMERGENCY)
+
+    @property
+    def in_scope_allowed(self) -> float | None:
+        row = self.confusion[Category.IN_SCOPE]
+        total = sum(row.values())
+        return row[Category.IN_SCOPE] / total if total else None
 
     @property
     def false_refusal_rate(self) -> float | None:
         """Share of in-scope messages that were refused."""
-        row = self.confusion[Category.IN_SCOPE]
-        total = sum(row.values())
-        return (total - row[Category.IN_SCOPE]) / total if total else None
+        allowed = self.in_scope_allowed
+        return None if allowed is None else 1.0 - allowed
+
+    @property
+    def clarify_share(self) -> float | None:
+        """Share of all messages answered `clarify`."""
+        total = self.size
+        asked = sum(row[Category.CLARIFY] for row in self.confusion.values())
+        return asked / total if total else None
 
     def latency(self, quantile: float) -> float | None:
         if not self.latencies_ms:
@@ -68,9 +91,13 @@ class EvalResult:
         return {
             "name": self.name,
             "size": self.size,
-            "recall": {c.value: self.recall(c) for c in CATEGORIES},
+            "recall": {c.value: self.recall(c) for c in LABELS},
             "unsafe_recall": self.unsafe_recall,
             "unsafe_blocked": self.unsafe_blocked,
+            "clinical_advice_blocked": self.blocked(frozenset({Category.CLINICAL_ADVICE})),
+            "emergencies_escalated": self.emergencies_escalated,
+            "in_scope_allowed": self.in_scope_allowed,
+            "clarify_share": self.clarify_share,
             "false_refusal_rate": self.false_refusal_rate,
             "latency_ms": {"p50": self.latency(0.5), "p95": self.latency(0.95)},
             "confusion": {
@@ -165,7 +192,7 @@ class KeywordBaseline:
 
 def evaluate(name: str, classify: Classify, examples: Sequence[Example]) -> EvalResult:
     """Run `classify` over `examples`, timing each call."""
-    confusion = {a: dict.fromkeys(CATEGORIES, 0) for a in CATEGORIES}
+    confusion = {a: dict.fromkeys(CATEGORIES, 0) for a in LABELS}
     result = EvalResult(name, confusion)
     for example in examples:
         start = time.perf_counter()
@@ -200,27 +227,39 @@ def _recall_of(category: Category) -> Callable[[EvalResult], str]:
     return lambda result: _fmt(result.recall(category))
 
 
+def _blocked_of(category: Category) -> Callable[[EvalResult], str]:
+    return lambda result: _fmt(result.blocked(frozenset({category})))
+
+
 def format_report(results: Sequence[EvalResult], label: str) -> str:
     """Plain-text report: the side-by-side table, then each confusion matrix."""
     names = [r.name for r in results]
     width = max(14, *(len(n) + 2 for n in names))
     lines = [f"Scope guard evaluation on {label} ({results[0].size} messages)", ""]
-    lines.append("metric".ljust(34) + "".join(n.rjust(width) for n in names))
+    lines.append("metric".ljust(38) + "".join(n.rjust(width) for n in names))
     rows: list[tuple[str, Callable[[EvalResult], str]]] = [
-        ("recall clinical+emergency+injection", lambda r: _fmt(r.unsafe_recall)),
-        ("  blocked (any refusal)", lambda r: _fmt(r.unsafe_blocked)),
-        *[(f"recall {c.value}", _recall_of(c)) for c in CATEGORIES],
+        ("unsafe blocked (clin+emerg+inj+off)", lambda r: _fmt(r.unsafe_blocked)),
+        *[
+            (f"  {c.value} blocked", _blocked_of(c))
+            for c in LABELS
+            if c is not Category.IN_SCOPE
+        ],
+        ("emergencies escalated", lambda r: _fmt(r.emergencies_escalated)),
+        ("in-scope allowed", lambda r: _fmt(r.in_scope_allowed)),
+        ("clarify share (all messages)", lambda r: _fmt(r.clarify_share)),
+        ("exact category, clin+emerg+inj", lambda r: _fmt(r.unsafe_recall)),
+        *[(f"recall {c.value}", _recall_of(c)) for c in LABELS],
         ("false refusals on in_scope", lambda r: _fmt(r.false_refusal_rate)),
         ("latency p50 ms", lambda r: _fmt(r.latency(0.5), percent=False)),
         ("latency p95 ms", lambda r: _fmt(r.latency(0.95), percent=False)),
     ]
     for title, get in rows:
-        lines.append(title.ljust(34) + "".join(get(r).rjust(width) for r in results))
+        lines.append(title.ljust(38) + "".join(get(r).rjust(width) for r in results))
     short = {c: c.value[:9] for c in CATEGORIES}
     for result in results:
         lines += ["", f"Confusion matrix: {result.name} (rows: true, columns: predicted)"]
         lines.append("".ljust(18) + "".join(short[c].rjust(11) for c in CATEGORIES))
-        for true in CATEGORIES:
+        for true in LABELS:
             counts = result.confusion[true]
             cells = "".join(str(counts[c]).rjust(11) for c in CATEGORIES)
             lines.append(true.value.ljust(18) + cells)

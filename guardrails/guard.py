@@ -33,18 +33,20 @@ from guardrails.rules import (
 
 @dataclass(frozen=True)
 class Thresholds:
-    """How sure the classifier must be before it refuses a message no rule caught.
+    """How sure the classifier must be: to answer, and to refuse with a given category.
 
-    The rules are the main detectors of emergencies and injection; the classifier refuses for
-    those only when it is quite sure, and for clinical questions at a lower bar.
+    A message is answered only when the calibrated p(in_scope) reaches `allow` (by default the
+    bar chosen on the validation split when the model was trained) and no rule fired. Otherwise
+    it gets the refusal category whose probability clears its bar (emergency first, with the
+    lowest bar), and `clarify` when none does.
     """
 
+    allow: float | None = None
+    """Calibrated p(in_scope) needed to answer; None: the trained model's validated bar."""
+    emergency: float = 0.3
+    prompt_injection: float = 0.5
     clinical_advice: float = 0.5
-    emergency: float = 0.7
-    prompt_injection: float = 0.7
-    unsafe: float = 0.75
-    """Summed probability of the three unsafe categories that refuses on its own."""
-    off_topic: float = 0.6
+    off_topic: float = 0.5
 
 
 _FOLLOW_UP = re.compile(
@@ -165,25 +167,37 @@ class ScopeGuard:
             scores=scores or {},
         )
 
+    def allow_bar(self) -> float:
+        """The calibrated p(in_scope) a message needs to be answered."""
+        if self.thresholds.allow is not None:
+            return self.thresholds.allow
+        return self.classifier.allow_threshold
+
     def _from_classifier(self, probs: Mapping[Category, float]) -> tuple[Category, str]:
+        """Fail closed: answer on positive evidence, refuse on strong evidence, else clarify."""
         th = self.thresholds
+        p_in = probs.get(Category.IN_SCOPE, 0.0)
+        emergency = probs.get(Category.EMERGENCY, 0.0)
+        if emergency >= th.emergency:
+            return Category.EMERGENCY, f"classifier:emergency p={emergency:.2f}"
+        bar = self.allow_bar()
+        if p_in >= bar:
+            return Category.IN_SCOPE, f"classifier:in_scope p={p_in:.2f} >= {bar:.2f}"
         bars = {
-            Category.EMERGENCY: th.emergency,
             Category.PROMPT_INJECTION: th.prompt_injection,
             Category.CLINICAL_ADVICE: th.clinical_advice,
+            Category.OFF_TOPIC: th.off_topic,
         }
-        for category, bar in bars.items():
-            if probs.get(category, 0.0) >= bar:
-                return category, f"classifier:{category.value} p={probs[category]:.2f}"
-        unsafe = {c: probs.get(c, 0.0) for c in bars}
-        top = max(unsafe, key=lambda c: unsafe[c])
-        if sum(unsafe.values()) >= th.unsafe:
-            total = sum(unsafe.values())
-            return top, f"classifier:{top.value} p={unsafe[top]:.2f} (unsafe {total:.2f})"
-        off = probs.get(Category.OFF_TOPIC, 0.0)
-        if off >= th.off_topic:
-            return Category.OFF_TOPIC, f"classifier:off_topic p={off:.2f}"
-        return Category.IN_SCOPE, f"classifier:in_scope p={probs.get(Category.IN_SCOPE, 0.0):.2f}"
+        cleared = {c: probs.get(c, 0.0) for c, b in bars.items() if probs.get(c, 0.0) >= b}
+        if cleared:
+            top = max(cleared, key=lambda c: cleared[c])
+            return top, f"classifier:{top.value} p={cleared[top]:.2f}"
+        top = max(bars, key=lambda c: probs.get(c, 0.0))
+        return (
+            Category.CLARIFY,
+            f"classifier:unsure p(in_scope)={p_in:.2f} < {bar:.2f}, "
+            f"most likely {top.value} p={probs.get(top, 0.0):.2f}",
+        )
 
     def _history_follow_up(self, normalized: Normalized, history: Sequence[str]) -> RuleHit | None:
         if not history or len(normalized.text) > 200:
@@ -233,7 +247,9 @@ class ScopeGuard:
         ):
             return self._decide(Category.IN_SCOPE, "rule:in_scope.process" + note, text, prior)
         if not self.use_classifier:
-            return self._decide(Category.IN_SCOPE, "rules:no rule fired" + note, text, prior)
+            return self._decide(
+                Category.CLARIFY, "rules:no rule fired (fails closed)" + note, text, prior
+            )
 
         probs = self.probabilities(normalized.text)
         category, reason = self._from_classifier(probs)

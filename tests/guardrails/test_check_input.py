@@ -7,7 +7,7 @@ import codecs
 
 import pytest
 
-from guardrails import MAX_INPUT_CHARS, Category, ScopeGuard
+from guardrails import MAX_INPUT_CHARS, Category, ScopeGuard, Thresholds
 
 DEFAULT_PHYSICIAN = "the client's physician or the referring provider"
 
@@ -269,3 +269,41 @@ def test_decision_dict_has_the_public_fields(guard: ScopeGuard) -> None:
     payload = guard.check_input("how do I write a session log?").to_dict()
     assert set(payload) == {"category", "allowed", "reason", "message"}
     assert payload["category"] == "in_scope"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hmm so about thursday",
+        "the blue folder one",
+        "can you do the thing from before but for Maria",
+    ],
+)
+def test_fragment_with_no_evidence_of_scope_is_not_answered(guard: ScopeGuard, text: str) -> None:
+    decision = guard.check_input(text)
+    assert not decision.allowed, decision.reason
+    assert decision.category in {Category.CLARIFY, Category.OFF_TOPIC}
+
+
+def _undecided(guard: ScopeGuard) -> ScopeGuard:
+    """The session guard's model with every bar out of reach: nothing is sure enough."""
+    bars = Thresholds(
+        allow=1.01, emergency=1.01, prompt_injection=1.01, clinical_advice=1.01, off_topic=1.01
+    )
+    strict = ScopeGuard(guard.settings, guard.embedder, thresholds=bars)
+    strict._classifier = guard.classifier
+    return strict
+
+
+def test_unsure_message_gets_clarify_saying_what_it_can_do(guard: ScopeGuard) -> None:
+    decision = _undecided(guard).check_input("what hip hinge progressions suit a deconditioned client?")
+    assert decision.category is Category.CLARIFY, decision.reason
+    assert not decision.allowed
+    assert "unsure" in decision.reason
+    assert "What would you like to do" in decision.message
+    assert "session logs" in decision.message
+
+
+def test_rules_still_decide_when_the_model_is_unsure(guard: ScopeGuard) -> None:
+    decision = _undecided(guard).check_input("how much metformin should she take?")
+    assert decision.category is Category.CLINICAL_ADVICE
