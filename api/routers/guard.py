@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
-
-from api.deps import get_services
+from api.deps import ServicesDep
 from api.errors import ApiError
-from assistant.services import Services
 
 router = APIRouter(prefix="/v1")
 
 
 class GuardRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     text: str = Field(max_length=200_000)
 
 
 @router.post("/guard")
 def guard(
-    body: GuardRequest, services: Annotated[Services, Depends(get_services)]
+    body: GuardRequest, services: ServicesDep
 ) -> dict[str, object]:
     try:
         decision = services.guard.check_input(body.text)

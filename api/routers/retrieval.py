@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from api.deps import get_services
+from api.deps import ServicesDep
 from api.errors import ApiError
 from assistant.retrieval import IndexEmptyError, SearchError
-from assistant.services import Services
 
 router = APIRouter()
 
 
 @router.get("/healthz")
-def healthz(services: Annotated[Services, Depends(get_services)]) -> dict[str, object]:
+def healthz(services: ServicesDep) -> dict[str, object]:
     stats = services.retriever.stats()
     return {
         "status": "ok",
@@ -28,7 +27,7 @@ def healthz(services: Annotated[Services, Depends(get_services)]) -> dict[str, o
 
 @router.get("/v1/search")
 def search(
-    services: Annotated[Services, Depends(get_services)],
+    services: ServicesDep,
     q: Annotated[str, Query(max_length=10_000)] = "",
     k: Annotated[int, Query()] = 5,
 ) -> dict[str, object]:
@@ -37,5 +36,5 @@ def search(
     except IndexEmptyError:
         return {"results": []}
     except SearchError as exc:
-        raise ApiError(400, "invalid_query", str(exc)) from exc
+        raise ApiError(422, "invalid_query", str(exc)) from exc
     return {"results": [r.as_dict() for r in results]}

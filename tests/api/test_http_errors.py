@@ -1,0 +1,153 @@
+"""One error shape and one status per kind of mistake, as /openapi.json documents them."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import docx
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from api.app import create_app
+from assistant.settings import Settings
+from tests.conftest import TEST_DATA
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    return TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("errors"))))
+
+
+def _case() -> dict[str, object]:
+    data: dict[str, object] = json.loads((TEST_DATA / "cases" / "post-tkr.json").read_text())
+    return data
+
+
+def _error(response: object) -> dict[str, str]:
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    return body["error"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("k", ["0", "abc", "-1", "100000", "1.5"])
+def test_an_invalid_search_parameter_is_always_a_422(client: TestClient, k: str) -> None:
+    response = client.get("/v1/search", params={"q": "gait", "k": k})
+    assert response.status_code == 422
+    assert "k" in _error(response)["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("DELETE", "/healthz", "GET"), ("GET", "/v1/drafts/session-log", "POST"),
+     ("PUT", "/v1/tiers/gap", "POST"), ("GET", "/v1/guard", "POST")],
+)
+def test_a_wrong_method_is_a_405_with_allow(client: TestClient, method: str, path: str, allowed: str) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert allowed in response.headers["allow"]
+    assert _error(response)["code"] == "method_not_allowed"
+
+
+def test_head_is_answered_for_get_routes_without_a_body(client: TestClient) -> None:
+    head = client.head("/healthz")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(client.get("/healthz").content)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/v1/guard", {"text": "how do I log a session?", "colour": "red"}),
+     ("/v1/tiers/gap", {"name": "Sam", "colour": "red"}),
+     ("/v1/drafts/session-log", {"case": _case(), "colour": "red"}),
+     ("/v1/drafts/session-log", {"case": _case(), "options": {"colour": "red"}})],
+)
+def test_every_request_body_refuses_unknown_fields(client: TestClient, path: str, body: dict[str, object]) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == 422
+    assert "colour: unknown field" in _error(response)["message"]
+
+
+def test_openapi_documents_the_error_shape_for_every_422(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    error = schema["components"]["schemas"]["ErrorBody"]
+    assert error["properties"]["error"]["$ref"].endswith("/ErrorDetail")
+    documented = 0
+    for path in schema["paths"].values():
+        for operation in path.values():
+            if "422" in operation["responses"]:
+                ref = operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/ErrorBody"
+                documented += 1
+    assert documented >= 3
+    bodies = {
+        p: op["requestBody"]["content"]["application/json"]["schema"].get("$ref", "")
+        for p, ops in schema["paths"].items() for op in ops.values()
+        if "application/json" in op.get("requestBody", {}).get("content", {})
+    }
+    assert bodies["/v1/drafts/{kind}"].endswith("/DraftRequest")
+    assert bodies["/v1/tiers/gap"].endswith("/PractitionerProfile")
+
+
+RAW_CASE = json.dumps({"case": _case()})
+
+
+@pytest.mark.parametrize(
+    ("literal", "field"),
+    [("1e309", "case.assessments[0].value"), ("Infinity", "case.assessments[0].value"),
+     ("NaN", "case.assessments[0].value"), ("-Infinity", "case.assessments[0].value")],
+)
+def test_non_finite_numbers_are_a_422_naming_the_field(client: TestClient, literal: str, field: str) -> None:
+    body = RAW_CASE.replace('"value": 7', f'"value": {literal}', 1)
+    response = client.post("/v1/drafts/progress-summary?format=pdf", content=body,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert f"{field}: must be a finite number" in _error(response)["message"]
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x7f", "\u0085"])
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "md"])
+def test_control_characters_in_text_are_a_422_in_every_format(client: TestClient, char: str, fmt: str) -> None:
+    case = _case()
+    case["diagnosis"] = f"Right knee{char} replacement"
+    response = client.post(f"/v1/drafts/progress-summary?format={fmt}", json={"case": case})
+    assert response.status_code == 422
+    assert f"case.diagnosis: contains the control character U+{ord(char):04X}" in _error(response)["message"]
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [({"options": {"date": "2999-01-01"}}, "options.date: 2999-01-01 is outside the accepted range 1970-01-01 to"),
+     ({"client": {"name": "A", "date_of_birth": "1800-01-01"}}, "case.client.date_of_birth: 1800-01-01 is outside the plausible range 1900-01-01"),
+     ({"limits": {"bp_max": "300/200"}}, "case.limits.bp_max: blood pressure 300/200 is outside the plausible range 60-260 / 30-160 mmHg")],
+)
+def test_implausible_dates_and_vitals_are_a_422_with_the_range(client: TestClient, change: dict[str, object], needle: str) -> None:
+    case = _case()
+    body: dict[str, object] = {"case": case}
+    if "options" in change:
+        body["options"] = change["options"]
+    else:
+        case.update(change)
+    response = client.post("/v1/drafts/referral-letter", json=body)
+    assert response.status_code == 422
+    assert needle in _error(response)["message"]
+
+
+def test_a_multilingual_name_comes_back_right_in_pdf_and_docx(client: TestClient) -> None:
+    case = _case()
+    case["client"] = {"name": "مريم 李小龍 Zoë Łukasz", "date_of_birth": "1958-03-14"}
+    pdf = client.post("/v1/drafts/progress-summary?format=pdf", json={"case": case})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for word in ("مريم", "李小龍", "Zoë", "Łukasz"):
+        assert word in text
+    word_doc = client.post("/v1/drafts/progress-summary?format=docx", json={"case": case})
+    paragraphs = "\n".join(p.text for p in docx.Document(io.BytesIO(word_doc.content)).paragraphs)
+    assert "مريم 李小龍 Zoë Łukasz" in paragraphs
+
+
+def test_malformed_json_is_a_422_in_the_same_shape(client: TestClient) -> None:
+    response = client.post("/v1/guard", content=b'{"text": ', headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "malformed JSON" in _error(response)["message"]
