@@ -66,3 +66,28 @@ def test_index_lives_in_the_chroma_server_when_a_url_is_set(
 
     fresh = ChromaStore.http(chroma_url, settings.collection)
     assert fresh.count() == 1
+
+
+@pytest.mark.slow
+def test_a_reader_keeps_answering_through_a_rebuild_on_the_chroma_server(
+    chroma_url: str, tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    corpus = tmp_path / "kb"
+    corpus.mkdir()
+    (corpus / "codes.md").write_text("# Codes\n\n## Balance\n\nCode 97112 is neuromuscular re-education.")
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=chroma_url)
+    writer, reader = Services(settings, embedder=embedder), Services(settings, embedder=embedder)
+    writer.ingest([corpus])
+    assert reader.search("97112", k=1)[0].source == "kb/codes.md"
+    old = writer.index_files.read()
+
+    (corpus / "grip.md").write_text("# Grip\n\n## Sarcopenia\n\nHandgrip below 16 kg suggests sarcopenia.")
+    writer.ingest([corpus], rebuild=True)
+    assert reader.search("97112", k=1)[0].source == "kb/codes.md"  # the old snapshot still answers
+    reader.retriever.refresh()
+    assert reader.search("handgrip sarcopenia", k=1)[0].source == "kb/grip.md"
+    assert old is not None and old.collection in writer.store.collections()  # kept for readers
+
+    writer.ingest([corpus], rebuild=True)
+    assert old.collection not in writer.store.collections()  # the previous-but-one is dropped
+    assert reader.search("97112", k=1)[0].source == "kb/codes.md"

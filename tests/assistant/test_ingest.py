@@ -86,16 +86,33 @@ def test_oversized_file_is_skipped_with_the_limit_named(
 _KILLABLE = """
 import sys, time
 from pathlib import Path
+import assistant.ingest
 from assistant.services import Services
 from assistant.settings import Settings
 
+assistant.ingest.WINDOW_CHUNKS = 8  # commit every two files, so a kill lands mid-commit too
 services = Services(Settings(data_dir=Path(sys.argv[1])))
 def progress(done, total, source):
     print(done, flush=True)
     time.sleep(0.05)
-services.ingest([Path(sys.argv[2])], progress=progress)
+services.ingest([Path(sys.argv[2])], rebuild=sys.argv[3] == "rebuild", progress=progress)
 print("finished", flush=True)
 """
+
+
+def _run_and_kill(data: Path, corpus: Path, after: int, mode: str = "ingest") -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLABLE, str(data), str(corpus), mode],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+    for line in proc.stdout:
+        if (line.strip().isdigit() and int(line) >= after) or time.monotonic() > deadline:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
 
 
 def test_ingest_killed_with_sigkill_then_rerun_leaves_a_consistent_index(
@@ -104,18 +121,7 @@ def test_ingest_killed_with_sigkill_then_rerun_leaves_a_consistent_index(
     corpus = tmp_path / "corpus"
     _write_corpus(corpus, 40, sections=4)
     data = tmp_path / "data"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _KILLABLE, str(data), str(corpus)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 120
-    for line in proc.stdout:
-        if (line.strip().isdigit() and int(line) >= 12) or time.monotonic() > deadline:
-            break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    _run_and_kill(data, corpus, after=13)
 
     # Change one indexed file and delete another while the index is in a crashed state.
     (corpus / "doc000.md").write_text("---\ntitle: Doc 0\n---\n# Doc 0\n\n## Only\n\nNew text.\n")
@@ -145,3 +151,59 @@ def test_passages_with_instructions_to_the_assistant_are_flagged_and_kept_as_dat
     results = {r.source: r for r in services.search("gait insulin instructions", k=2)}
     assert results["corpus/poisoned.md"].flagged is True
     assert results["corpus/clean.md"].flagged is False
+
+
+def test_rebuild_killed_with_sigkill_leaves_the_old_index_live_and_the_next_rebuild_cleans_up(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 30, sections=4)
+    data = tmp_path / "data"
+    services = Services(Settings(data_dir=data), embedder=embedder)
+    services.ingest([corpus])
+    pointer = services.index_files.read()
+    _run_and_kill(data, corpus, after=17, mode="rebuild")
+
+    reader = Services(Settings(data_dir=data), embedder=embedder)
+    assert reader.index_files.read() == pointer
+    assert reader.retriever.stats()["chunks"] == 30 * 4
+    assert reader.search("document 7 part 2", k=1)[0].source == "corpus/doc007.md"
+
+    report = services.ingest([corpus], rebuild=True)
+    assert len(report.added) == 30 and not report.failed
+    live = services.index_files.read()
+    assert live is not None and pointer is not None
+    assert live.collection != pointer.collection and live.previous == pointer.collection
+    assert set(services.store.collections()) == {live.collection, pointer.collection}
+    assert sum(_consistent_in(services, live.collection).values()) == 30 * 4
+
+
+def _consistent_in(services: Services, collection: str) -> Counter[str]:
+    store = services.store_opener(collection)
+    counts = Counter(store.source_counts())
+    manifest = json.loads(services.index_files.manifest_path(collection).read_text())
+    assert {s: e["chunks"] for s, e in manifest["files"].items()} == dict(counts)
+    assert not manifest["pending"]
+    return counts
+
+
+def test_indexing_one_file_adds_or_updates_it_and_removes_nothing_else(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus / "sub", 2)
+    _write_corpus(corpus, 3)
+    services = Services(settings, embedder=embedder)
+    assert len(services.ingest([corpus]).added) == 5
+
+    (corpus / "sub" / "doc000.md").write_text("# Changed\n\n## Only\n\nNew words about tandem stance.")
+    (corpus / "doc002.md").unlink()
+    report = services.ingest([corpus / "sub" / "doc000.md"])
+    assert (report.updated, report.added, report.removed) == (["corpus/sub/doc000.md"], [], [])
+    (corpus / "new.md").write_text("# New\n\n## One\n\nA new file.")
+    report = services.ingest([corpus / "new.md"])
+    assert (report.added, report.removed) == (["corpus/new.md"], [])
+    assert "corpus/doc002.md" in services.store.source_counts()
+    report = services.ingest([corpus])
+    assert report.removed == ["corpus/doc002.md"] and not report.added and not report.updated
+    assert len(_consistent(services)) == 5
