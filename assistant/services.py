@@ -18,6 +18,7 @@ from assistant.store import StoreOpener, VectorStore
 
 if TYPE_CHECKING:
     from assistant.storage import Database
+    from assistant.uploads import Uploads
     from guardrails import ScopeGuard
 
 
@@ -74,6 +75,18 @@ class Services:
         from assistant.storage import Database
 
         return Database(self.settings)
+
+    @cached_property
+    def uploads(self) -> Uploads:
+        """Documents uploaded per tenant (saved in data_dir/uploads, indexed for the tenant)."""
+        from assistant.uploads import Uploads
+
+        return Uploads(
+            self.settings.data_dir / "uploads",
+            self.settings.max_file_bytes,
+            lambda paths, tenant: self.ingest(paths, tenant=tenant),
+            self.remove,
+        )
 
     def warm(self) -> None:
         """Load everything a first request would otherwise wait for."""

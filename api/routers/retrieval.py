@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.auth import CallerDep
 from api.deps import ServicesDep
 from api.errors import ApiError
 from assistant.retrieval import IndexEmptyError, SearchError
@@ -28,11 +29,12 @@ def healthz(services: ServicesDep) -> dict[str, object]:
 @router.get("/v1/search")
 def search(
     services: ServicesDep,
+    caller: CallerDep,
     q: Annotated[str, Query(max_length=10_000)] = "",
     k: Annotated[int, Query()] = 5,
 ) -> dict[str, object]:
     try:
-        results = services.search(q, k)
+        results = services.search(q, k, tenant=caller.tenant)
     except IndexEmptyError:
         return {"results": []}
     except SearchError as exc:

@@ -166,17 +166,37 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each loads the model).")
+    ] = 1,
 ) -> None:
     """Start the HTTP API on 127.0.0.1:8000 (or --host/--port)."""
     import uvicorn
 
     from api.app import create_app
+    from assistant.access import is_loopback
 
     settings = settings_of(ctx)
     settings = settings.model_copy(
         update={k: v for k, v in {"host": host, "port": port}.items() if v}
     )
     services = Services(settings)
+    if not is_loopback(settings.host) and not services.db.has_keys():
+        fail(
+            f"no API keys exist (local mode), so the server only binds to loopback, not "
+            f"{settings.host}: create one with `mes-ai keys create` or use --host 127.0.0.1"
+        )
+    if workers > 1:
+        console.print(f"MES AI at http://{settings.host}:{settings.port} with {workers} workers")
+        uvicorn.run(
+            "api.workers:worker_app",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
+        return
     with console.status("loading the model, the index and the scope guard…"):
         services.warm()
     app_ = create_app(settings, services)
