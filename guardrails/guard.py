@@ -20,15 +20,7 @@ from guardrails.decision import (
 )
 from guardrails.normalize import Normalized, normalize
 from guardrails.policy import Policy
-from guardrails.rules import (
-    PROCESS,
-    RuleHit,
-    clinical_rule,
-    demands_answer,
-    emergency_rule,
-    injection_rule,
-    match_rules,
-)
+from guardrails.rules import Rails, RuleHit
 
 
 @dataclass(frozen=True)
@@ -49,23 +41,6 @@ class Thresholds:
     off_topic: float = 0.5
 
 
-_FOLLOW_UP = re.compile(
-    r"^\s*((thanks|thank you|thx|ty|cheers|ok(ay)?|great|perfect|cool|got it|sounds good|"
-    r"nice|yes|yep|no|nope|sure|right|understood|makes sense|good)\b[\s!.,]*"
-    r"(thanks|thank you|that'?s (great|perfect|helpful))?[\s!.]*|"
-    r"(can you |could you |please )?(make|keep|rewrite|reword|shorten|lengthen|format) "
-    r"(it|that|this|the (note|letter|report|log|summary|email|draft))\b[^?]{0,60}\??|"
-    r"(shorter|longer|more formal|less formal|simpler|more detail|bullet points?)"
-    r"( please)?[.!]?|(ok(ay)?,? )?(next|another|one more) (question|one|thing)[.!]?|"
-    r"(save|send|print|export) (it|that|this)[.!]?)\s*$"
-)
-_PHYSICIAN_NOTE = re.compile(
-    r"\b(draft|write|prepare|send|compose)\b[^.?!\n]{0,40}\b(note|letter|email|e-mail|fax|"
-    r"message|report|summary|notice)\b[^.?!\n]{0,60}\b(asking|to ask|requesting|request|"
-    r"reporting|to report|report(ing)? (that|what|the)|letting .{1,20} know|to let .{1,20} "
-    r"know|telling .{1,20} (that|about) (she|he|they|the client|my client|i) "
-    r"(reported|observed|had|showed|said|noticed))\b"
-)
 _PRESSURE = re.compile(
     r"\b(just (tell|give|answer|say)|come on|just this once|i won'?t tell|off the record|"
     r"between us|i know,? but|i understand,? but|humou?r me|anyway|roughly|ballpark|"
@@ -87,12 +62,12 @@ def _history_texts(history: Sequence[object] | None) -> list[str]:
     return [t[:MAX_INPUT_CHARS] for t in texts[-MAX_HISTORY_MESSAGES:]]
 
 
-def _late_emergency(text: str) -> str | None:
+def _late_emergency(rails: Rails, text: str) -> str | None:
     """Emergency rules over the part of a long text that the full check does not read."""
     step = MAX_INPUT_CHARS
     for start in range(step - 200, len(text), step - 200):
         window = normalize(text[start : start + step]).variants[0]
-        found = emergency_rule(window)
+        found = rails.emergency(window)
         if found:
             return f"rule:{found} (found after character {start} of {len(text)})"
     return None
@@ -117,6 +92,7 @@ class ScopeGuard:
         self.thresholds = thresholds or Thresholds()
         self.policy = policy or Policy()
         self._examples = examples
+        self.rails = Rails()
         self._classifier: GuardClassifier | None = None
         self._lock = threading.Lock()
 
@@ -206,10 +182,10 @@ class ScopeGuard:
             return None
         for previous in reversed(history[-3:]):
             lowered = normalize(previous).variants[0]
-            found = injection_rule(lowered)
+            found = self.rails.injection(lowered)
             if found:
                 return RuleHit(Category.PROMPT_INJECTION, "follow_up." + found, None, "history")
-            clinical = clinical_rule(lowered)
+            clinical = self.rails.clinical(lowered)
             if clinical:
                 return RuleHit(
                     Category.CLINICAL_ADVICE, "follow_up." + clinical[0], clinical[1], "history"
@@ -227,7 +203,7 @@ class ScopeGuard:
         note = ""
         prior = _history_texts(history)
         if len(text) > MAX_INPUT_CHARS:
-            late = _late_emergency(text)
+            late = _late_emergency(self.rails, text)
             if late is not None:
                 return self._decide(Category.EMERGENCY, late, text[:MAX_INPUT_CHARS], prior)
             note = f"; decided on the first {MAX_INPUT_CHARS} of {len(text)} characters"
@@ -236,16 +212,12 @@ class ScopeGuard:
         if not any(ch.isalnum() for ch in normalized.text) and not normalized.payloads:
             return self._decide(Category.OFF_TOPIC, "input:no readable text" + note, text, prior)
 
-        hit = match_rules(normalized) or self._history_follow_up(normalized, prior)
+        hit = self.rails.match(normalized) or self._history_follow_up(normalized, prior)
         if hit:
             return self._decide(hit.category, hit.reason + note, text, prior, hit.topic)
-        lowered = normalized.variants[0]
-        if _FOLLOW_UP.match(lowered):
-            return self._decide(Category.IN_SCOPE, "rule:in_scope.follow_up" + note, text, prior)
-        if (PROCESS.search(lowered) or _PHYSICIAN_NOTE.search(lowered)) and not demands_answer(
-            lowered
-        ):
-            return self._decide(Category.IN_SCOPE, "rule:in_scope.process" + note, text, prior)
+        evidence = self.rails.in_scope(normalized.variants[0])
+        if evidence:
+            return self._decide(Category.IN_SCOPE, f"rule:{evidence}" + note, text, prior)
         if not self.use_classifier:
             return self._decide(
                 Category.CLARIFY, "rules:no rule fired (fails closed)" + note, text, prior

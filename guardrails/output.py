@@ -13,8 +13,12 @@ from guardrails.decision import Issue
 from guardrails.normalize import normalize
 from guardrails.numbers import unsupported_figures
 from guardrails.policy import RESPONSES_FILE
-from guardrails.rules import CONDITION_NOUN, LAB, MED
 from guardrails.rules import sentence_pattern as _rx
+from guardrails.rules import vocabulary
+
+MED = vocabulary("med")
+CONDITION_NOUN = vocabulary("condition_noun")
+LAB = vocabulary("lab")
 
 _SENTENCE_END = re.compile(
     r"(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bvs)(?<!\d)[.!?](?=\s|$)|\n+"

@@ -1,0 +1,64 @@
+"""Every rail rule's own examples: each `must_match` fires the rule, no `must_not_match` does.
+
+Runs on the rules alone (no embedder): the rails are data in guardrails/rails/<rail>/rules.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guardrails.normalize import normalize
+from guardrails.rules import RAILS_DIR, Rail, Rails, Rule, load_rail
+from guardrails.signs import CHECKS
+
+RAILS = Rails()
+CASES = [
+    (rail, rule, text, expected)
+    for rail in RAILS.rails.values()
+    for rule in rail.rules
+    for text, expected in [
+        *((t, True) for t in rule.must_match),
+        *((t, False) for t in rule.must_not_match),
+    ]
+]
+
+
+@pytest.mark.parametrize(
+    ("rail", "rule", "text", "expected"),
+    CASES,
+    ids=[f"{c[1].name}:{'match' if c[3] else 'no-match'}:{c[2][:40]}" for c in CASES],
+)
+def test_rule_matches_its_examples(rail: Rail, rule: Rule, text: str, expected: bool) -> None:
+    assert rail.fires(rule, normalize(text).variants[0]) is expected
+
+
+def test_every_rule_has_an_example_that_fires_it() -> None:
+    for rail in RAILS.rails.values():
+        for rule in rail.rules:
+            assert rule.must_match, f"{rule.name} has no must_match example"
+
+
+def test_each_rail_is_its_own_folder() -> None:
+    folders = {p.parent.name for p in RAILS_DIR.glob("*/rules.yaml")}
+    assert folders == {"crisis", "emergency", "injection", "clinical", "off_topic", "in_scope"}
+
+
+def test_unknown_pattern_name_fails_at_load_time(tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "rules.yaml").write_text(
+        "category: off_topic\npatterns: {a: '\\bx\\b'}\nrules:\n  - {name: r, when: b}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="unknown pattern 'b'"):
+        load_rail(folder, CHECKS, {})
+
+
+def test_no_rule_copies_one_data_sets_question_templates() -> None:
+    """MedQuAD's question templates are not rules (they inflated the held-out figure)."""
+    text = (RAILS_DIR / "clinical" / "rules.yaml").read_text(encoding="utf-8")
+    for template in ("what is the outlook for", "what research \\(or clinical trials\\)",
+                     "who should get", "what are the genetic changes related to"):
+        assert template not in text
