@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder
 from assistant.settings import Settings
 from assistant.store import ChromaStore, StoreOpener, VectorStore
+
+if TYPE_CHECKING:
+    from assistant.chat.generate import Generator
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -22,3 +27,14 @@ def build_store_opener(settings: Settings) -> StoreOpener:
                 return ChromaStore.http(url, collection)
 
     return open_store
+
+
+def build_generator(settings: Settings) -> Generator:
+    """Extractive answers by default; an OpenAI-compatible LLM rewords them when enabled."""
+    from assistant.chat.generate import ExtractiveGenerator, OpenAIGenerator
+
+    match settings.llm_enabled:
+        case True:
+            return OpenAIGenerator(settings)
+        case _:
+            return ExtractiveGenerator()

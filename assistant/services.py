@@ -17,6 +17,7 @@ from assistant.settings import Settings
 from assistant.store import StoreOpener, VectorStore
 
 if TYPE_CHECKING:
+    from assistant.chat import ChatService
     from assistant.storage import Database
     from assistant.uploads import Uploads
     from guardrails import ScopeGuard
@@ -75,6 +76,13 @@ class Services:
         from assistant.storage import Database
 
         return Database(self.settings)
+
+    @cached_property
+    def chat(self) -> ChatService:
+        """The chat service (guard, intent, capability, output check, stored reply)."""
+        from assistant.chat import build_chat
+
+        return build_chat(self)
 
     @cached_property
     def uploads(self) -> Uploads:

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         0.6, ge=0.0, le=1.0, description="Share of the dense score in fusion."
     )
     max_query_chars: int = Field(2000, ge=10)
+    max_chat_chars: int = Field(
+        4000, ge=10, le=100_000, description="Longest chat message accepted."
+    )
 
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint; enables the LLM."

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from assistant.cli import commands_drafting, commands_guard, commands_keys, commands_retrieval
+from assistant.cli import (
+    commands_chat,
+    commands_drafting,
+    commands_guard,
+    commands_keys,
+    commands_retrieval,
+)
 from assistant.cli.app import app
 
-COMMAND_MODULES = (commands_drafting, commands_guard, commands_keys, commands_retrieval)
+COMMAND_MODULES = (
+    commands_chat,
+    commands_drafting,
+    commands_guard,
+    commands_keys,
+    commands_retrieval,
+)
 """Importing these registers their commands on `app`."""
 
 

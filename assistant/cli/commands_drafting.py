@@ -114,12 +114,20 @@ def tier_gap_command(
     for tier, refs in gap.skills_missing_by_tier.items():
         out.print(f"\nSkills missing ({tier}):")
         for ref in refs:
-            out.print(f"  {ref.id}  {ref.name}", markup=False)
+            mark = " *" if ref.draft else ""
+            out.print(f"  {ref.id}  {ref.name}{mark}", markup=False)
+    if any(ref.draft for ref in gap.skills_missing):
+        out.print("  * from the draft skill catalog, not the official checklist", markup=False)
     if gap.next_steps:
-        out.print("\nNext steps:")
+        heading = f"To move up to {gap.next_tier}:" if gap.next_tier else "Next steps:"
+        out.print(f"\n{heading}")
         for step in gap.next_steps:
             cite = f"  [{step.source}]" if step.source else ""
             out.print(f"  - {step.text}{cite}", markup=False)
+    if gap.mastery_targets:
+        out.print(f"\nMastery targets of the {gap.current_tier} tier:")
+        for step in gap.mastery_targets:
+            out.print(f"  - {step.text}", markup=False)
     if gap.maintain:
         out.print("\nMaintain:")
         for line in gap.maintain:

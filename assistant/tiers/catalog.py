@@ -87,6 +87,22 @@ def _skills(path: Path, stamp: tuple[int, int, int]) -> tuple[Skill, ...]:
     return tuple(load_skills(path))
 
 
+def skills_version(path: Path = SKILLS_PATH) -> str:
+    """The checklist's `version` ("draft-1" for the shipped draft catalog)."""
+    return _skills_version(path, _stamp(path))
+
+
+@cache
+def _skills_version(path: Path, stamp: tuple[int, int, int]) -> str:
+    data = _read(path)
+    return str(data.get("version", "")) if isinstance(data, dict) else ""
+
+
+def is_draft_catalog(path: Path = SKILLS_PATH) -> bool:
+    """True for the draft catalog shipped with MES AI (not an imported official checklist)."""
+    return skills_version(path).startswith("draft")
+
+
 @cache
 def wording(path: Path = WORDING_PATH) -> dict[str, Any]:
     """Sentences of the tier-gap report."""

@@ -27,6 +27,9 @@ class SkillRef(BaseModel):
     id: str
     name: str
     tier: str
+    draft: bool = Field(
+        False, description="From the draft catalog shipped with MES AI, not the official checklist."
+    )
 
 
 class NextStep(BaseModel):
@@ -50,6 +53,13 @@ class TierGap(BaseModel):
     maintain: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    skills_catalog: str = Field(
+        "official", description="'draft' while the shipped draft skill catalog is in use."
+    )
+    mastery_targets: list[NextStep] = Field(
+        default_factory=list,
+        description="What mastering the current tier means (next_steps: what moving up needs).",
+    )
 
 
 def _status(
@@ -162,8 +172,9 @@ def tier_gap(
 
     limit = nxt.order if nxt else max(t.order for t in tiers) + 1
     order = {t.id: t.order for t in tiers}
+    draft_catalog = catalog.is_draft_catalog(skills_path)
     skills_missing = [
-        SkillRef(id=s.id, name=s.name, tier=s.tier)
+        SkillRef(id=s.id, name=s.name, tier=s.tier, draft=draft_catalog and not s.public)
         for s in skills
         if s.id not in done and order.get(s.tier, limit) < limit
     ]
@@ -185,7 +196,42 @@ def tier_gap(
         maintain=list(current.maintain) if nxt is None else [],
         notes=notes,
         warnings=warnings,
+        skills_catalog="draft" if draft_catalog else "official",
+        mastery_targets=_mastery_targets(current, met + missing, words),
     )
+
+
+def _mastery_targets(
+    current: Tier, statuses: list[RequirementStatus], words: dict[str, Any]
+) -> list[NextStep]:
+    """The current tier's mastery: its usual time, the recommended counts, its habits."""
+    text = words.get("mastery", {})
+    if not text:
+        return []
+    source = current.sources[0] if current.sources else None
+    targets: list[NextStep] = []
+    if current.mastery:
+        targets.append(
+            NextStep(
+                text=text["time"].format(tier_name=current.name, mastery=current.mastery),
+                source=source,
+            )
+        )
+    for item in statuses:
+        if item.recommended is not None:
+            targets.append(
+                NextStep(
+                    text=text["recommended"].format(
+                        label=item.requirement,
+                        need=item.need,
+                        recommended=item.recommended,
+                        have=item.have,
+                    ),
+                    source=item.source,
+                )
+            )
+    targets += [NextStep(text=line, source=source) for line in current.maintain]
+    return targets
 
 
 def _next_steps(

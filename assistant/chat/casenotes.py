@@ -1,0 +1,498 @@
+"""Deterministic reading of a practitioner's message into ClientCase facts.
+
+"session log for Maria today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5" ->
+client "Maria", a session dated today with one exercise, blood pressure before and after and the
+session RPE. Dates ("today", "yesterday", weekdays, ISO and "2 December") are resolved against an
+injected `today`. No model is involved: what is not matched is not invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.drafting import catalog
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+_MONTH_RX = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NAME_WORD = r"[A-Z][a-z'’\-]+"
+_STOP_NAMES = frozenset(
+    {
+        "dr", "doctor", "today", "yesterday", "tomorrow", "session", "sessions", "bp", "hr",
+        "rpe", "i", "the", "my", "her", "his", "their", "she", "he", "they", "we", "it", "this",
+        "a", "an", "and", "add", "log", "draft", "write", "please", "client", "patient", "mes",
+        "icd", "spo2", "tug", "lefs", "psfs", "goal", "goals", "plan", "notes", "diagnosis",
+        "progress", "discharge", "referral", "letter", "summary", "new", "last", "next", "on",
+        "for", "with", "by", "yes", "no", "ok", "hi", "hello", "what", "how", "who", "when",
+        *_WEEKDAYS, *_MONTHS,
+    }
+)  # fmt: skip
+
+_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RX + r"(?:\s+(\d{4}))?\b", re.I)
+_DATE_MD = re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I)
+_DATE_REL = re.compile(r"\b(today|this morning|this afternoon|tonight|yesterday)\b", re.I)
+_DATE_WEEKDAY = re.compile(r"\b(?:(last|this|on)\s+)?(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+
+_BP = re.compile(
+    r"(?:\b(?:bp|blood pressure)\b[:\s]*)?(?<![\d/])(\d{2,3})\s*/\s*(\d{2,3})(?![\d/])"
+    r"(?:\s*mm\s*hg)?",
+    re.I,
+)
+_PRE = re.compile(r"\b(before|pre|pre-?session|pre-?exercise|resting|at rest|at start|start)\b")
+_POST = re.compile(r"\b(after|post|post-?session|post-?exercise|at end|end|afterwards)\b")
+_VITAL_NAMES = {
+    "hr": r"(?:hr|heart rate|pulse)",
+    "spo2": r"(?:spo2|sp02|o2 sat|oxygen saturation|saturation|sats?)",
+    "glucose": r"(?:glucose|blood sugar|bg)",
+}
+_VITAL_VALUE = r"(\d{2,3})(?:\s*(?:bpm|%|mg/dl))?"
+_RPE = re.compile(r"\brpe\b[:\s]*(?:of\s+)?(\d{1,2}(?:\.\d)?)(?:\s*/\s*10)?", re.I)
+_DURATION = re.compile(
+    r"\b(?:(?:session|duration|lasted|for)\s*(?:of|was|:)?\s*)?(\d{1,3})\s*-?\s*"
+    r"(min|mins|minutes?|h|hrs?|hours?)\b(?:\s*(?:long\s+)?session)?",
+    re.I,
+)
+_LOAD = (
+    r"(?:\d+(?:\.\d+)?\s*(?:kg|kgs|lb|lbs|pounds?|kilos?)\b(?:\s*(?:vest|dumbbells?|kettlebell))?"
+    r"|bodyweight|body weight|(?:light|medium|heavy|red|green|blue|black|yellow)\s+band)"
+)
+_SETS_REPS = re.compile(r"(\d{1,2})\s*[x×]\s*(\d{1,3})\b", re.I)
+_SETS_OF = re.compile(r"\b(\d{1,2})\s+sets?\s+of\s+(\d{1,3})(?:\s*reps?)?\b", re.I)
+_EX_TIME = re.compile(r"\b(\d{1,3})\s*(min|mins|minutes?|s|sec|secs|seconds?)\b", re.I)
+_MEASURE_VALUE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(reps|s|sec|seconds|m/s|m|metres|meters|kg|%|points)?(?![\w/])"
+)
+_LOAD_RX = re.compile(r"(?:@|at|with|using)?\s*(" + _LOAD + r")", re.I)
+
+_DR = re.compile(r"\b(?:Dr|DR|dr|Doctor)\.?\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})")
+_ICD = re.compile(r"(?:\b(?i:icd-?10)\s*(?:code)?[:\s]*)?\b([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
+_DIAGNOSIS = re.compile(
+    r"\b(?:diagnosis|dx|diagnosed with)\s*(?:is|was|:|-|of)?\s*([^.;\n]+)|"
+    r"\breferred\b[^.;\n]{0,60}?\b(?:for|with|after)\s+(?:a\s+|an\s+)?([^.;,\n]+)",
+    re.I,
+)
+_GOAL = re.compile(r"\bgoals?\s*(?:is|are|:|-)?\s*(?:to\s+)?([^.;\n]+)", re.I)
+_PRECAUTION = re.compile(r"\bprecautions?\s*(?:is|are|:|-)?\s*([^.;\n]+)", re.I)
+_DISCHARGE = re.compile(
+    r"\bdischarge reason\s*(?:is|:|-)?\s*([^.;\n]+)|\bdischarged?\s+(?:because|as|since)\s+"
+    r"([^.;\n]+)",
+    re.I,
+)
+_REPORT = re.compile(
+    r"\b(?:client|she|he|they)\s+(?:reports?|reported|said|says)\s+(?:that\s+)?([^.;\n]+)", re.I
+)
+_OBSERVED = re.compile(r"\bobserv(?:ed|ations?)\s*(?:that|:|-)?\s*([^.;\n]+)", re.I)
+_PLAN = re.compile(r"\b(?:plan|next session)\s*(?::|-|is)\s*([^.;\n]+)", re.I)
+
+_KINDS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
+    (re.compile(rx, re.I), kind, letter)
+    for rx, kind, letter in (
+        (r"\bdischarge\s+(summary|letter|report|note)\b|\bdischarge\b", "discharge-summary", None),
+        (r"\bprogress\s+(update|letter)\b", "referral-letter", "progress-update"),
+        (r"\bprogress\s+(summary|report|note)\b", "progress-summary", None),
+        (r"\bclearance\b", "referral-letter", "clearance-request"),
+        (r"\bthank[- ]?you\s+(letter|note)\b", "referral-letter", "thank-you"),
+        (r"\bpractice\s+introduction\b", "referral-letter", "practice-introduction"),
+        (r"\b(introduction|introductory|intro)\b", "referral-letter", "introduction"),
+        (r"\b(referral\s+)?letter\b", "referral-letter", "introduction"),
+        (r"\bsession\s+(log|note|notes|record)\b|\blog\b", "session-log", None),
+    )
+)
+_CLIENT_PATTERNS = (
+    re.compile(
+        r"\b(?:for|about|with|of)\s+(?:my\s+)?(?:client|patient)?\s*(" + _NAME_WORD
+        + r"(?:\s+" + _NAME_WORD + r")?)"
+    ),
+    re.compile(r"\b(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)['’]s\b"),
+    re.compile(
+        r"\b(?:client|patient)(?:'s)?\s*(?:name\s*)?(?:is|:)?\s+(" + _NAME_WORD
+        + r"(?:\s+" + _NAME_WORD + r")?)"
+    ),
+    re.compile(
+        r"^\s*(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s+(?:was|is|has|had|did|came)\b"
+    ),
+)  # fmt: skip
+_REQUEST = re.compile(
+    r"(?<![\w-])(please|can you|could you|add|draft|write|make|create|prepare|generate|record|"
+    r"log|(today|yesterday)['’]s|session|for|the|a|an|new|to|of)(?![\w-])",
+    re.I,
+)
+_FILLER = re.compile(
+    r"\b(and|the|a|an|is|was|her|his|their|physician|doctor|referring|referred|by|from|on|of|"
+    r"for|with|diagnosis|dx|it'?s|that'?s|specialty|ok|okay|thanks|please)\b",
+    re.I,
+)
+
+
+@dataclass
+class CaseFacts:
+    """What one message says about a client; `found` lists the facts in reading order."""
+
+    client: str | None = None
+    kind: str | None = None
+    letter_type: str | None = None
+    physician: str | None = None
+    specialty: str | None = None
+    diagnosis: str | None = None
+    icd10: str | None = None
+    session: dict[str, Any] = field(default_factory=dict)
+    assessments: list[dict[str, Any]] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    precautions: list[str] = field(default_factory=list)
+    discharge_reason: str | None = None
+    leftover: str = ""
+
+    @property
+    def has_session(self) -> bool:
+        return any(k != "date" for k in self.session)
+
+    @property
+    def has_case_facts(self) -> bool:
+        return bool(
+            self.physician
+            or self.specialty
+            or self.diagnosis
+            or self.icd10
+            or self.has_session
+            or self.assessments
+            or self.goals
+            or self.precautions
+            or self.discharge_reason
+        )
+
+
+class _Text:
+    """The message with the parts already read blanked out, so nothing is read twice."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.chars = list(text)
+
+    @property
+    def rest(self) -> str:
+        return "".join(self.chars)
+
+    def take(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            if self.chars[i] != "\n":
+                self.chars[i] = " "
+
+
+def _clean(value: str, limit: int = 300) -> str:
+    return " ".join(value.strip(" \t,:;-–.").split())[:limit]
+
+
+def _capital(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+# ---------------------------------------------------------------- dates
+def _weekday(today: dt.date, name: str, qualifier: str | None) -> dt.date:
+    target = _WEEKDAYS.index(name.lower())
+    back = (today.weekday() - target) % 7
+    if back == 0 and (qualifier or "").lower() == "last":
+        back = 7
+    return today - dt.timedelta(days=back)
+
+
+def _month_day(today: dt.date, month: str, day: str, year: str | None) -> dt.date | None:
+    index = next((i for i, m in enumerate(_MONTHS) if m.startswith(month.lower()[:3])), None)
+    if index is None:
+        return None
+    try:
+        when = dt.date(int(year) if year else today.year, index + 1, int(day))
+    except ValueError:
+        return None
+    if not year and when > today:
+        when = when.replace(year=when.year - 1)
+    return when
+
+
+def read_date(text: _Text, today: dt.date) -> dt.date | None:
+    """The first date in the text (blanked out once read)."""
+    rest = text.rest
+    candidates: list[tuple[int, int, dt.date | None]] = []
+    for m in _DATE_ISO.finditer(rest):
+        try:
+            when: dt.date | None = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            when = None
+        candidates.append((m.start(), m.end(), when))
+    for m in _DATE_DM.finditer(rest):
+        candidates.append((m.start(), m.end(), _month_day(today, m[2], m[1], m[3])))
+    for m in _DATE_MD.finditer(rest):
+        candidates.append((m.start(), m.end(), _month_day(today, m[1], m[2], m[3])))
+    for m in _DATE_REL.finditer(rest):
+        offset = 1 if m[1].lower() == "yesterday" else 0
+        candidates.append((m.start(), m.end(), today - dt.timedelta(days=offset)))
+    for m in _DATE_WEEKDAY.finditer(rest):
+        candidates.append((m.start(), m.end(), _weekday(today, m[2], m[1])))
+    for start, end, when in sorted(candidates, key=lambda c: c[0]):
+        if when is not None:
+            text.take(start, end)
+            return when
+    return None
+
+
+# ---------------------------------------------------------------- vitals
+def _side(rest: str, start: int, end: int) -> str | None:
+    after = rest[end : end + 14].lower()
+    before = rest[max(0, start - 16) : start].lower()
+    for window in (after, before):
+        pre, post = _PRE.search(window), _POST.search(window)
+        if pre and (not post or pre.start() < post.start()):
+            return "pre"
+        if post:
+            return "post"
+    return None
+
+
+def _assign(pairs: list[tuple[str | None, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for side, value in pairs:
+        slot = side or ("pre" if "pre" not in out else "post")
+        out.setdefault(slot, value)
+    return out
+
+
+def read_vitals(text: _Text) -> dict[str, Any]:
+    """BP, HR, SpO2 and glucose before/after, and the session RPE."""
+    vitals: dict[str, Any] = {}
+    rest = text.rest
+    bps: list[tuple[str | None, Any]] = []
+    for m in _BP.finditer(rest):
+        systolic, diastolic = int(m[1]), int(m[2])
+        if not (60 <= systolic <= 300 and 30 <= diastolic < systolic):
+            continue
+        bps.append((_side(rest, m.start(), m.end()), f"{systolic}/{diastolic}"))
+        text.take(m.start(), m.end())
+    for side, value in _assign(bps).items():
+        vitals[f"bp_{side}"] = value
+    for name, words in _VITAL_NAMES.items():
+        rx = re.compile(
+            r"\b" + words + r"\b[:\s]*(?:of\s+)?" + _VITAL_VALUE
+            + r"((?:\s*(?:,|and|->|→|to|/|then)?\s*" + _VITAL_VALUE + r")?)",
+            re.I,
+        )  # fmt: skip
+        rest = text.rest
+        for m in rx.finditer(rest):
+            first_end = m.start(2) if m[2] else m.end()
+            found = [(_side(rest, m.start(1), first_end), int(m[1]))]
+            if m[3]:
+                found.append((_side(rest, m.start(3), m.end()), int(m[3])))
+            text.take(m.start(), m.end())
+            for side, value in _assign(found).items():
+                vitals.setdefault(f"{name}_{side}", value)
+            # a later bare "110 after" belongs to the same vital
+            tail = re.match(r"\s*(?:before|pre)?\s*[,;]?\s*(?:and\s+)?" + _VITAL_VALUE
+                            + r"\s*(after|post)\b", text.rest[m.end():], re.I)  # fmt: skip
+            if tail and f"{name}_post" not in vitals:
+                vitals[f"{name}_post"] = int(tail[1])
+                text.take(m.end(), m.end() + tail.end())
+            break
+    return vitals
+
+
+# ---------------------------------------------------------------- exercises and measures
+def _measure_names() -> list[tuple[str, str, str | None]]:
+    names = []
+    for measure in catalog.measures():
+        for alias in {measure.name, *measure.aliases}:
+            names.append((alias, measure.name, measure.unit))
+    return sorted(names, key=lambda n: -len(n[0]))
+
+
+def _exercise_name(raw: str) -> str | None:
+    name = re.sub(
+        r"(?<![\w-])(of|with|at|using|reps?|sets?|x|and|then|did|done|plus)(?![\w-])",
+        " ",
+        raw,
+        flags=re.I,
+    )
+    name = _clean(re.sub(r"[@()]", " ", name), 120)
+    if not re.search(r"[A-Za-z]{3}", name) or len(name.split()) > 6:
+        return None
+    return _capital(name)
+
+
+def read_items(text: _Text, when: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Exercises (sets x reps x load, or timed) and outcome measures with values."""
+    exercises: list[dict[str, Any]] = []
+    assessments: list[dict[str, Any]] = []
+    measures = _measure_names()
+    offset = 0
+    for segment in re.split(r"[,;\n]|\band\b|\bthen\b|\.\s", text.rest):
+        seg_start = text.rest.find(segment, offset)
+        offset = seg_start + len(segment)
+        words = segment.strip()
+        if not words:
+            continue
+        load = _LOAD_RX.search(words)
+        load_text = _clean(load[1], 60) if load else None
+        reps = _SETS_REPS.search(words) or _SETS_OF.search(words)
+        if reps:
+            name_part = words[: reps.start()] + " " + words[reps.end() :]
+            if load:
+                name_part = name_part.replace(load[0], " ")
+            name = _exercise_name(name_part)
+            if name:
+                item: dict[str, Any] = {"name": name, "sets": int(reps[1]), "reps": int(reps[2])}
+                if load_text:
+                    item["load"] = load_text
+                exercises.append(item)
+                text.take(seg_start, seg_start + len(segment))
+            continue
+        lowered = words.lower()
+        for alias, measure_name, unit in measures:
+            at = re.search(r"(?<![\w-])" + re.escape(alias.lower()) + r"(?![\w-])", lowered)
+            if not at:
+                continue
+            value = _MEASURE_VALUE.search(lowered[at.end() :])
+            if value:
+                assessments.append(
+                    {
+                        "date": when.isoformat(),
+                        "measure": measure_name,
+                        "value": float(value[1]),
+                        "unit": value[2] or unit,
+                    }
+                )
+                text.take(seg_start, seg_start + len(segment))
+            break
+        else:
+            timed = _EX_TIME.search(words)
+            if timed and not re.search(r"\bsession|lasted|duration\b", lowered):
+                name = _exercise_name(words[: timed.start()] + " " + words[timed.end() :])
+                if name:
+                    unit = "min" if timed[2].lower().startswith("m") else "s"
+                    exercise: dict[str, Any] = {"name": name, "time": f"{timed[1]} {unit}"}
+                    if load_text:
+                        exercise["load"] = load_text
+                    exercises.append(exercise)
+                    text.take(seg_start, seg_start + len(segment))
+    return exercises, assessments
+
+
+# ---------------------------------------------------------------- people and kinds
+def read_client(text: str) -> str | None:
+    """The client's name as written ("Maria", "Maria Gomez"), never a physician's."""
+    for rx in _CLIENT_PATTERNS:
+        for m in rx.finditer(text):
+            before = text[max(0, m.start(1) - 4) : m.start(1)].lower()
+            if re.search(r"dr\.?\s*$", before):
+                continue
+            words = m[1].split()
+            while words and words[-1].lower().strip("'’") in _STOP_NAMES:
+                words.pop()
+            if words and words[0].lower() not in _STOP_NAMES:
+                return " ".join(words)
+    return None
+
+
+def read_kind(text: str) -> tuple[str | None, str | None]:
+    for rx, kind, letter in _KINDS:
+        if rx.search(text):
+            return kind, letter
+    return None, None
+
+
+def read_specialty(text: _Text) -> str | None:
+    lowered = text.rest.lower()
+    names = sorted(
+        ((n, s.label) for s in catalog.specialties() for n in (s.label, *s.aliases)),
+        key=lambda n: -len(n[0]),
+    )
+    for name, label in names:
+        m = re.search(r"(?<![\w-])" + re.escape(name.lower()) + r"(?![\w-])", lowered)
+        if m:
+            text.take(m.start(), m.end())
+            return label.lower()
+    return None
+
+
+def _first(rx: re.Pattern[str], text: _Text) -> str | None:
+    m = rx.search(text.rest)
+    if not m:
+        return None
+    value = next((g for g in m.groups() if g), None)
+    text.take(m.start(), m.end())
+    return _clean(value) if value else None
+
+
+def _blank_request(text: _Text, facts: CaseFacts) -> None:
+    """Blank the request words ("add today's session for Maria:") so they are not items."""
+    rest = text.rest
+    colon = rest.find(":")
+    if colon != -1 and not re.search(r"\d\s*[x×]\s*\d|/", rest[:colon]):
+        text.take(0, colon + 1)
+        return
+    for rx, _kind, _letter in _KINDS:
+        for m in rx.finditer(rest):
+            text.take(m.start(), m.end())
+    for m in _REQUEST.finditer(text.rest):
+        text.take(m.start(), m.end())
+
+
+def read_case_facts(message: str, today: dt.date) -> CaseFacts:
+    """Every case fact the message states (see the module docstring)."""
+    facts = CaseFacts()
+    facts.kind, facts.letter_type = read_kind(message)
+    facts.client = read_client(message)
+    text = _Text(message)
+    if facts.client:
+        for m in re.finditer(re.escape(facts.client) + r"(?:['’]s)?", message):
+            text.take(m.start(), m.end())
+    dr = _DR.search(message)
+    if dr:
+        facts.physician = "Dr. " + dr[1]
+        text.take(dr.start(), dr.end())
+    facts.specialty = read_specialty(text)
+    icd = _ICD.search(text.rest)
+    if icd:
+        facts.icd10 = icd[1].upper()
+        text.take(icd.start(), icd.end())
+    facts.discharge_reason = _first(_DISCHARGE, text)
+    facts.diagnosis = _first(_DIAGNOSIS, text)
+    facts.goals = [g for g in [_first(_GOAL, text)] if g]
+    facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p]
+    report, observed, plan = _first(_REPORT, text), _first(_OBSERVED, text), _first(_PLAN, text)
+
+    when = read_date(text, today)
+    _blank_request(text, facts)
+    session: dict[str, Any] = {}
+    vitals = read_vitals(text)
+    rpe = _RPE.search(text.rest)
+    if rpe and float(rpe[1]) <= 10:
+        session["rpe"] = float(rpe[1])
+        text.take(rpe.start(), rpe.end())
+    duration = None
+    for m in _DURATION.finditer(text.rest):
+        around = text.rest[max(0, m.start() - 12) : m.end() + 10].lower()
+        if re.search(r"session|lasted|duration", around) or m[0].lower().startswith("for"):
+            minutes = int(m[1]) * (60 if m[2].lower().startswith("h") else 1)
+            duration = minutes
+            text.take(m.start(), m.end())
+            break
+    exercises, assessments = read_items(text, when or today)
+    facts.assessments = assessments
+    if vitals:
+        session["vitals"] = vitals
+    if exercises:
+        session["exercises"] = exercises
+    if duration and 1 <= duration <= 600:
+        session["duration_min"] = duration
+    for key, value in (("client_report", report), ("observations", observed), ("plan", plan)):
+        if value:
+            session[key] = _capital(value)
+    if session or (when and facts.kind == "session-log"):
+        session["date"] = (when or today).isoformat()
+    facts.session = session
+    facts.leftover = _clean(_FILLER.sub(" ", text.rest))
+    return facts

@@ -1,0 +1,103 @@
+"""Building a stored ClientCase up from what messages say, and what a draft still needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.chat.casenotes import CaseFacts
+from assistant.models import CaseInputError, ClientCase, validation_messages
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "session-log": ("session", "referral.physician", "diagnosis"),
+    "referral-letter": ("referral.physician", "diagnosis"),
+    "progress-summary": ("referral.physician", "diagnosis", "assessments"),
+    "discharge-summary": ("referral.physician", "diagnosis", "options.discharge_reason"),
+}
+"""What the chat asks for before drafting (everything else is left as a placeholder)."""
+
+
+def _merge_session(sessions: list[dict[str, Any]], new: dict[str, Any]) -> str:
+    for session in sessions:
+        if session.get("date") == new["date"]:
+            for key, value in new.items():
+                if key == "exercises":
+                    session.setdefault("exercises", []).extend(value)
+                elif key == "vitals":
+                    session.setdefault("vitals", {}).update(value)
+                else:
+                    session[key] = value
+            return "updated"
+    sessions.append(dict(new))
+    sessions.sort(key=lambda s: str(s["date"]))
+    return "added"
+
+
+def merge_facts(
+    case: ClientCase | None, name: str, facts: CaseFacts
+) -> tuple[ClientCase, list[tuple[str, str]]]:
+    """The case with the message's facts added, and (label key, value) pairs of what changed.
+
+    Raises CaseInputError when the result is not a valid case (e.g. a date in the future).
+    """
+    data: dict[str, Any] = case.model_dump(mode="json", exclude_none=True) if case else {}
+    data.setdefault("client", {"name": name})
+    changes: list[tuple[str, str]] = []
+    referral = data.setdefault("referral", {})
+    if facts.physician and referral.get("physician") != facts.physician:
+        referral["physician"] = facts.physician
+        changes.append(("referral.physician", facts.physician))
+    if facts.specialty and referral.get("specialty") != facts.specialty:
+        referral["specialty"] = facts.specialty
+        changes.append(("referral.specialty", facts.specialty))
+    if not referral:
+        data.pop("referral")
+    if facts.diagnosis and data.get("diagnosis") != facts.diagnosis:
+        data["diagnosis"] = facts.diagnosis[:1].upper() + facts.diagnosis[1:]
+        changes.append(("diagnosis", data["diagnosis"]))
+    if facts.icd10:
+        data["icd10"] = facts.icd10
+        changes.append(("icd10", facts.icd10))
+    if facts.has_session:
+        _merge_session(data.setdefault("sessions", []), facts.session)
+        changes.append(("session", str(facts.session["date"])))
+    for item in facts.assessments:
+        if item not in data.setdefault("assessments", []):
+            data["assessments"].append(item)
+            changes.append(
+                ("assessment", f"{item['measure']} {item['value']:g} {item['unit'] or ''}")
+            )
+    for goal in facts.goals:
+        data.setdefault("goals", []).append({"text": goal[:1].upper() + goal[1:]})
+        changes.append(("goal", goal))
+    for precaution in facts.precautions:
+        data.setdefault("precautions", []).append(precaution[:1].upper() + precaution[1:])
+        changes.append(("precaution", precaution))
+    try:
+        return ClientCase.model_validate(data), changes
+    except ValidationError as exc:
+        raise CaseInputError(validation_messages(exc)) from exc
+
+
+def missing_required(kind: str, case: ClientCase, options: dict[str, Any]) -> list[str]:
+    """Required fields (REQUIRED) the case and options do not have yet."""
+    missing: list[str] = []
+    for path in REQUIRED.get(kind, ()):
+        if path == "session":
+            ok = bool(case.sessions)
+        elif path == "assessments":
+            ok = bool(case.assessments)
+        elif path == "referral.physician":
+            ok = bool(case.referral and case.referral.physician)
+        elif path == "referral.specialty":
+            ok = bool(case.referral and case.referral.specialty)
+        elif path == "diagnosis":
+            ok = bool(case.diagnosis)
+        elif path.startswith("options."):
+            ok = bool(options.get(path.removeprefix("options.")))
+        else:
+            ok = True
+        if not ok:
+            missing.append(path)
+    return missing

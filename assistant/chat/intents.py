@@ -1,0 +1,122 @@
+"""Which of the chat's capabilities a message asks for: rules first, then nearest examples.
+
+Intents: greeting (also help and thanks), question (a framework question), draft, tier,
+profile_update, case_update. Not an LLM: the rules read what the deterministic parsers found,
+and a message no rule decides is compared with the examples in intents.yaml using the same
+MiniLM embeddings as the guard.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from assistant.chat.casenotes import CaseFacts
+from assistant.embeddings import Embedder, Vectors
+
+EXAMPLES_PATH = Path(__file__).with_name("intents.yaml")
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    QUESTION = "question"
+    DRAFT = "draft"
+    TIER = "tier"
+    PROFILE_UPDATE = "profile_update"
+    CASE_UPDATE = "case_update"
+
+
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|greetings|help|/help|"
+    r"what can you do|what do you do|how do (i use you|you work)|who are you|"
+    r"thanks|thank you|thx|cheers)\b[\s\w',]{0,20}[?!.]*\s*$",
+    re.I,
+)
+_THANKS = re.compile(r"^\s*(thanks|thank you|thx|cheers)\b", re.I)
+_QUESTION = re.compile(
+    r"^\s*(what|how|when|why|which|who|where|should|can|could|do|does|is|are|may|must|will|"
+    r"would)\b|\?\s*$",
+    re.I,
+)
+_IMPERATIVE = re.compile(
+    r"^\s*(please\s+)?(draft|write|make|create|prepare|generate|produce|do|log|give me|"
+    r"i need|i'd like|can you (draft|write|make|create|prepare)|could you (draft|write|make|"
+    r"create|prepare))\b",
+    re.I,
+)
+_PERSONAL = re.compile(r"\b(i|i'm|i've|me|my|am i)\b", re.I)
+_TIER_WORDS = re.compile(
+    r"\b(tier|tiers|next level|move up|moving up|promotion|promoted|tier gap|intermediate|"
+    r"advanced|essential|skills? (do i|i) (still )?(need|have|miss))\b",
+    re.I,
+)
+_OWN = re.compile(
+    r"\b(my|am i|i still|do i still|have i|for me|i'?m|i'?ve|i am|i have|where do i stand)\b", re.I
+)
+_NEXT = re.compile(r"\b(next (tier|level)|move up|moving up|my tier|tier gap)\b", re.I)
+_QUANTITY = re.compile(r"^\s*(how (many|much|long|often)|what (is|are|does))\b", re.I)
+
+
+@dataclass(frozen=True)
+class Routed:
+    intent: Intent
+    reason: str
+
+
+class IntentRouter:
+    """Routes a message; example vectors are embedded once, on first use."""
+
+    def __init__(self, embedder: Embedder, path: Path = EXAMPLES_PATH, min_similarity: float = 0.7):
+        self.embedder = embedder
+        self.path = path
+        self.min_similarity = min_similarity
+        self._examples: tuple[list[Intent], Vectors] | None = None
+        self._lock = threading.Lock()
+
+    def _vectors(self) -> tuple[list[Intent], Vectors]:
+        with self._lock:
+            if self._examples is None:
+                data: dict[str, Any] = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+                labels = [Intent(k) for k, items in data.items() for _ in items]
+                texts = [str(t) for items in data.values() for t in items]
+                self._examples = (labels, self.embedder.embed(texts))
+            return self._examples
+
+    def nearest(self, message: str) -> tuple[Intent, float]:
+        labels, vectors = self._vectors()
+        sims = vectors @ self.embedder.embed_query(message)
+        best = int(np.argmax(sims))
+        return labels[best], float(sims[best])
+
+    def route(self, message: str, facts: CaseFacts, profile_changes: dict[str, Any]) -> Routed:
+        """The intent of one in-scope message (see the module docstring)."""
+        if _GREETING.match(message):
+            return Routed(
+                Intent.GREETING, "rule:thanks" if _THANKS.match(message) else "rule:greeting"
+            )
+        question = bool(_QUESTION.search(message))
+        if profile_changes and not question:
+            return Routed(Intent.PROFILE_UPDATE, "rule:profile_fields")
+        if (
+            _TIER_WORDS.search(message)
+            and not _QUANTITY.search(message)
+            and (_OWN.search(message) or (_PERSONAL.search(message) and _NEXT.search(message)))
+        ):
+            return Routed(Intent.TIER, "rule:personal_tier")
+        if facts.kind and (facts.client or facts.has_session or _IMPERATIVE.search(message)):
+            return Routed(Intent.DRAFT, "rule:document_kind")
+        if facts.client and facts.has_case_facts and not question:
+            return Routed(Intent.CASE_UPDATE, "rule:case_facts")
+        intent, similarity = self.nearest(message)
+        if intent is not Intent.QUESTION and similarity >= self.min_similarity:
+            if intent in (Intent.DRAFT, Intent.CASE_UPDATE) and not (facts.client or facts.kind):
+                return Routed(Intent.QUESTION, f"examples:{intent.value} but no client")
+            return Routed(intent, f"examples:{intent.value} {similarity:.2f}")
+        return Routed(Intent.QUESTION, f"default (nearest {intent.value} {similarity:.2f})")

@@ -1,0 +1,83 @@
+"""Deterministic reading of "I've now done 62 supervised assessments" into profile changes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_NUMBER = r"(\d{1,6})"
+_COUNTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rx, re.I))
+    for name, rx in (
+        (
+            "supervised_assessments",
+            _NUMBER + r"\s+(?:supervised\s+|guided\s+)?(?:met\s+)?assessments"
+            r"|(?:supervised|met)\s+assessments\s*(?:is|are|:|to|at)?\s*(?:now\s+)?" + _NUMBER,
+        ),
+        (
+            "chronic_clients_managed",
+            _NUMBER + r"\s+(?:chronic|post-rehab|chronic or post-rehab|chronic/post-rehab)"
+            r"(?:[\w\s/-]{0,25}?)clients",
+        ),
+        (
+            "documented_sessions",
+            _NUMBER + r"\s+(?:documented|logged)\s+sessions|documented\s+" + _NUMBER
+            + r"\s+sessions|" + _NUMBER + r"\s+sessions\s+(?:documented|logged)",
+        ),
+        (
+            "referral_partners",
+            _NUMBER + r"\s+(?:referral\s+partners|referring\s+(?:physicians|providers|partners|"
+            r"doctors)|(?:healthcare\s+)?professionals\s+in\s+my\s+(?:referral\s+)?network)",
+        ),
+    )
+)  # fmt: skip
+_MONTHS = re.compile(
+    r"\b" + _NUMBER + r"\s+(months?|years?)\s+(?:in|of)\s+practice|"
+    r"\bpractic(?:ing|ed)\s+(?:for\s+)?" + _NUMBER + r"\s+(months?|years?)",
+    re.I,
+)  # fmt: skip
+_SKILL = re.compile(r"\b([EIA])(\d{2})\b(?:\s*(?:-|–|to|through)\s*\1?(\d{2})\b)?", re.I)
+_SKILL_VERB = re.compile(r"\b(completed?|finished|done|signed off|passed|mastered)\b", re.I)
+_TIER = re.compile(
+    r"\b(?:i'?m|i am|i'?ve reached|i have reached|now)\s+(?:at\s+|in\s+|on\s+)?(?:the\s+)?"
+    r"(essential|intermediate|advanced)\b",
+    re.I,
+)
+_NAME = re.compile(r"\bmy name is\s+([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)?)")
+_FIRST_PERSON = re.compile(r"\b(i|i'?ve|i'?m|my|me)\b", re.I)
+
+
+def _skill_ids(text: str) -> list[str]:
+    ids: list[str] = []
+    for m in _SKILL.finditer(text):
+        letter, start = m[1].upper(), int(m[2])
+        end = int(m[3]) if m[3] else start
+        ids += [f"{letter}{n:02d}" for n in range(start, min(end, start + 30) + 1)]
+    return ids
+
+
+def read_profile_changes(message: str) -> dict[str, Any]:
+    """Profile fields a first-person message states; {} when it states none."""
+    if not _FIRST_PERSON.search(message):
+        return {}
+    changes: dict[str, Any] = {}
+    for name, rx in _COUNTS:
+        m = rx.search(message)
+        if m:
+            changes[name] = int(next(g for g in m.groups() if g))
+    months = _MONTHS.search(message)
+    if months:
+        number = int(months[1] or months[3])
+        unit = (months[2] or months[4]).lower()
+        changes["months_in_practice"] = number * 12 if unit.startswith("year") else number
+    if _SKILL_VERB.search(message):
+        skills = _skill_ids(message)
+        if skills:
+            changes["skills_completed"] = skills
+    tier = _TIER.search(message)
+    if tier:
+        changes["current_tier"] = tier[1].lower()
+    named = _NAME.search(message)
+    if named:
+        changes["name"] = named[1]
+    return changes

@@ -1,0 +1,607 @@
+"""ChatService: guard -> intent -> capability -> output check -> stored reply.
+
+One turn: the message is checked by the scope guard; a refusal, clarification or escalation is
+answered with the guard's text, audited and stored. An allowed message is routed to a
+capability (framework answer, draft, tier gap, profile update, case update, help), the reply is
+checked and stored with its citations and draft, and what the chat waits for (missing draft
+fields, a profile confirmation) is kept in the conversation's state for the next turn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from assistant.chat.answer import Answerer
+from assistant.chat.casenotes import CaseFacts, read_case_facts
+from assistant.chat.cases import merge_facts, missing_required
+from assistant.chat.generate import ExtractiveGenerator, Generator
+from assistant.chat.intents import Intent, IntentRouter
+from assistant.chat.profile_updates import read_profile_changes
+from assistant.chat.render import to_html
+from assistant.chat.schemas import (
+    ChatEvent,
+    ChatReply,
+    Citation,
+    ConversationNotFound,
+    DraftCard,
+    draft_links,
+)
+from assistant.chat.tier_text import tier_answer
+from assistant.chat.wording import label, replies, say
+from assistant.models import CaseInputError, PractitionerProfile
+from assistant.storage import ConversationRecord, Database
+from guardrails.output import check_output
+
+if TYPE_CHECKING:
+    from assistant.services import Services
+
+Clock = Callable[[], dt.datetime]
+IN_SCOPE = "in_scope"
+_YES = re.compile(
+    r"^\s*(yes|yep|yeah|y|sure|ok|okay|correct|confirm(ed)?|save( it)?|please do|do it|"
+    r"go ahead|that'?s right)\b[\s!.]*(please)?[\s!.]*$",
+    re.I,
+)
+_NO = re.compile(r"^\s*(no|nope|n|cancel|don'?t|do not|never ?mind|discard|forget it)\b", re.I)
+_ANYWAY = re.compile(r"\b(anyway|as is|skip( it| that| them)?|with placeholders|leave it)\b", re.I)
+_QUESTION_FORM = re.compile(
+    r"\?|^\s*(what|how|when|why|which|who|where|should|can|could|do|does|is|are)\b", re.I
+)
+_OTHER_TOPICS = frozenset({Intent.GREETING, Intent.TIER, Intent.PROFILE_UPDATE})
+_NAME_ONLY = re.compile(r"^(?:Dr\.?\s+)?([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){0,2})$")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Turn:
+    """What one turn produced before it is stored."""
+
+    reply: str
+    category: str = IN_SCOPE
+    citations: list[Citation] = field(default_factory=list)
+    draft: DraftCard | None = None
+    tier_gap: dict[str, Any] | None = None
+    pending: str | None = None
+    state: dict[str, Any] | None = None
+    audit_reason: str | None = None
+
+
+class ChatService:
+    """The conversation layer over retrieval, the guard, drafting and the tier gap."""
+
+    def __init__(
+        self,
+        services: Services,
+        db: Database,
+        generator: Generator | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.db = db
+        self.generator = generator or ExtractiveGenerator()
+        self.clock = clock or _utc_now
+        self.router = IntentRouter(services.embedder)
+        self.answerer = Answerer(services.embedder)
+
+    # ----------------------------------------------------------------- public API
+    def reply(self, tenant: str, message: str, conversation_id: str | None = None) -> ChatReply:
+        """Answer one message; raises ValueError or ConversationNotFound for bad requests."""
+        text = self._check_message(message)
+        conversation = self._conversation(tenant, conversation_id)
+        return self._turn(tenant, text, conversation)
+
+    def stream(
+        self, tenant: str, message: str, conversation_id: str | None = None
+    ) -> Iterator[ChatEvent]:
+        """meta, delta..., done (or error). Bad requests raise before the first event."""
+        text = self._check_message(message)
+        conversation = self._conversation(tenant, conversation_id)
+        return self._events(tenant, text, conversation)
+
+    def _events(
+        self, tenant: str, text: str, conversation: ConversationRecord
+    ) -> Iterator[ChatEvent]:
+        try:
+            result = self._turn(tenant, text, conversation)
+        except Exception as exc:  # reported as an event: the stream has started
+            yield ChatEvent(
+                "error", {"error": {"code": "internal_error", "message": type(exc).__name__}}
+            )
+            return
+        yield ChatEvent(
+            "meta",
+            {
+                "conversation_id": result.conversation_id,
+                "message_id": result.message_id,
+                "category": result.category,
+            },
+        )
+        for piece in _pieces(result.reply):
+            yield ChatEvent("delta", {"text": piece})
+        yield ChatEvent("done", result.model_dump(mode="json"))
+
+    # ----------------------------------------------------------------- request checks
+    def _check_message(self, message: str) -> str:
+        if not isinstance(message, str):
+            raise ValueError("message must be a string")
+        if not message.strip():
+            raise ValueError("message is empty")
+        limit = self.settings.max_chat_chars
+        if len(message) > limit:
+            raise ValueError(f"message is longer than {limit} characters")
+        return message.strip()
+
+    def _conversation(self, tenant: str, conversation_id: str | None) -> ConversationRecord:
+        if conversation_id is None:
+            return self.db.create_conversation(tenant)
+        found = self.db.get_conversation(tenant, conversation_id, last=12)
+        if found is None:
+            raise ConversationNotFound(conversation_id)
+        return found
+
+    # ----------------------------------------------------------------- one turn
+    def _turn(self, tenant: str, text: str, conversation: ConversationRecord) -> ChatReply:
+        history = [m.content for m in conversation.messages if m.role == "user"]
+        state = dict(conversation.state)
+        decision = self.services.guard.check_input(text, history)
+        today = self.clock().date()
+        facts = read_case_facts(text, today)
+        changes = read_profile_changes(text)
+
+        turn: Turn
+        if decision.allowed or self._allowed_anyway(
+            decision.category.value, text, facts, changes, state
+        ):
+            turn = self._capability(tenant, text, facts, changes, state, conversation.id)
+        else:
+            turn = Turn(
+                reply=self._refusal(tenant, decision, text, facts, state),
+                category=decision.category.value,
+                audit_reason=decision.reason,
+            )
+
+        user = self.db.add_message(tenant, conversation.id, "user", text, category=turn.category)
+        del user
+        assistant = self.db.add_message(
+            tenant,
+            conversation.id,
+            "assistant",
+            turn.reply,
+            category=turn.category,
+            citations=[c.model_dump() for c in turn.citations],
+            draft_id=turn.draft.id if turn.draft else None,
+        )
+        if turn.audit_reason is not None:
+            self.db.audit(tenant, turn.category, turn.audit_reason, conversation.id, assistant.id)
+        if turn.state is not None:
+            self.db.set_state(tenant, conversation.id, turn.state)
+        return ChatReply(
+            conversation_id=conversation.id,
+            message_id=assistant.id,
+            reply=turn.reply,
+            html=to_html(turn.reply),
+            category=turn.category,
+            citations=turn.citations,
+            draft=turn.draft,
+            tier_gap=turn.tier_gap,
+            pending=turn.pending,
+        )
+
+    def _allowed_anyway(
+        self,
+        category: str,
+        text: str,
+        facts: CaseFacts,
+        changes: dict[str, Any],
+        state: dict[str, Any],
+    ) -> bool:
+        """A message the guard was unsure of that is plainly a chat action, never a refusal.
+
+        Only `clarify` and `off_topic` are overridden: a greeting or help request, the answer to
+        a question the chat asked (missing draft fields, a yes/no), or - for `clarify` - a
+        message the deterministic parsers read as a document request, case facts for a named
+        client, or a profile update.
+        """
+        if category not in ("clarify", "off_topic"):
+            return False
+        if self.router.route(text, CaseFacts(), {}).intent is Intent.GREETING and len(text) < 60:
+            return True
+        if state.get("profile") and (_YES.match(text) or _NO.match(text)):
+            return True
+        pending = state.get("draft")
+        if pending and (
+            facts.has_case_facts or facts.client or self._free_text_answer(text, pending)
+        ):
+            return True
+        if category == "clarify":
+            return bool(
+                (facts.kind and facts.client) or (facts.client and facts.has_case_facts) or changes
+            )
+        return False
+
+    # ----------------------------------------------------------------- refusals
+    def _refusal(
+        self,
+        tenant: str,
+        decision: Any,
+        text: str,
+        facts: CaseFacts,
+        state: dict[str, Any],
+    ) -> str:
+        """The guard's message; it names the client's physician when the case has one."""
+        message: str = decision.message
+        if decision.category.value not in ("clinical_advice", "emergency"):
+            return message
+        physician = self._case_physician(tenant, facts, state)
+        if not physician:
+            return message
+        from guardrails.policy import physician_named
+
+        if physician_named(text) is not None:
+            return message
+        policy = self.services.guard.policy
+        try:
+            rendered: str = policy.message(decision.category, text, decision.topic, [physician])
+        except Exception:  # an older policy signature: add a sentence instead
+            rendered = message
+        if physician in rendered:
+            return rendered
+        client = state.get("client") or facts.client or ""
+        return f"{message}\n\n{say('physician_on_file', client=client, physician=physician)}"
+
+    def _case_physician(self, tenant: str, facts: CaseFacts, state: dict[str, Any]) -> str | None:
+        name = self._resolve_client(tenant, facts.client) if facts.client else None
+        name = name or state.get("client")
+        if not name:
+            return None
+        case = self.db.get_case(tenant, name)
+        doctor = case.referral.physician if case and case.referral else None
+        if doctor and not doctor.lower().startswith(("dr", "doctor")):
+            doctor = f"Dr. {doctor}"
+        return doctor
+
+    # ----------------------------------------------------------------- capabilities
+    def _capability(
+        self,
+        tenant: str,
+        text: str,
+        facts: CaseFacts,
+        changes: dict[str, Any],
+        state: dict[str, Any],
+        conversation_id: str,
+    ) -> Turn:
+        if state.get("profile"):
+            if _YES.match(text):
+                return self._save_profile(tenant, state["profile"], state)
+            if _NO.match(text):
+                return Turn(reply=say("profile_discarded"), state=_without(state, "profile"))
+            state = _without(state, "profile")
+        routed = self.router.route(text, facts, changes)
+        pending = state.get("draft")
+        if pending and routed.intent not in _OTHER_TOPICS:
+            if _NO.match(text) and len(text) < 40:
+                return Turn(reply=say("draft_cancelled"), state=_without(state, "draft"))
+            answered = self._answers_pending(text, facts, pending)
+            if answered or _ANYWAY.search(text):
+                return self._draft(
+                    tenant, text, facts, state, conversation_id, pending, anyway=not answered
+                )
+        match routed.intent:
+            case Intent.GREETING:
+                key = "thanks" if routed.reason == "rule:thanks" else "greeting"
+                return Turn(reply=say(key, help=say("help")) if key == "greeting" else say(key))
+            case Intent.TIER:
+                return self._tier(tenant, state)
+            case Intent.PROFILE_UPDATE:
+                return self._profile_update(tenant, changes, state)
+            case Intent.DRAFT:
+                return self._draft(tenant, text, facts, state, conversation_id, None)
+            case Intent.CASE_UPDATE:
+                return self._case_update(tenant, text, facts, state, conversation_id)
+            case _:
+                return self._answer(tenant, text)
+
+    # framework questions ------------------------------------------------------------
+    def _answer(self, tenant: str, text: str) -> Turn:
+        passages = self.services.search(text, 6, tenant=tenant)
+
+        def unsafe(sentence: str) -> bool:
+            return bool(check_output(sentence))
+
+        answer = self.answerer.compose(text, passages, reject=unsafe)
+        if answer is None:
+            return Turn(reply=self._dont_know(text))
+        body = self.generator.generate(text, answer)
+        sources = "\n".join(
+            "- "
+            + say("citation", n=c.n, title=c.title, section=c.section or c.title, source=c.source)
+            for c in answer.citations
+        )
+        reply = f"{body}\n\n{say('sources_heading')}\n{sources}"
+        return Turn(reply=reply, citations=answer.citations)
+
+    def _dont_know(self, text: str) -> str:
+        suggestions = [str(q) for q in replies()["suggested_questions"]]
+        ranked = self.answerer.rank_texts(text, suggestions)[:3]
+        bullets = "\n".join(f"- {q}" for q in ranked)
+        return "\n\n".join(
+            [say("dont_know"), f"{say('dont_know_suggest')}\n{bullets}", say("dont_know_tail")]
+        )
+
+    # tiers and profile ---------------------------------------------------------------
+    def _tier_files(self) -> tuple[Any, Any]:
+        from assistant.skills import skills_file
+
+        s = self.settings
+        return s.knowledge_dir / "tiers.yaml", skills_file(s.data_dir, s.knowledge_dir)
+
+    def _tier(self, tenant: str, state: dict[str, Any]) -> Turn:
+        from assistant.tiers import tier_gap
+        from assistant.tiers.catalog import tiers
+
+        profile = self.db.get_profile(tenant)
+        tiers_path, skills_path = self._tier_files()
+        gap = tier_gap(profile or PractitionerProfile(), tiers_path, skills_path)
+        names = {t.id: t.name for t in tiers(tiers_path)}
+        return Turn(
+            reply=tier_answer(gap, names, profile is not None),
+            tier_gap=gap.model_dump(mode="json"),
+        )
+
+    def _profile_update(self, tenant: str, changes: dict[str, Any], state: dict[str, Any]) -> Turn:
+        current = self.db.get_profile(tenant) or PractitionerProfile()
+        merged = current.model_dump(mode="json")
+        if "skills_completed" in changes:
+            changes = {
+                **changes,
+                "skills_completed": list(
+                    dict.fromkeys([*current.skills_completed, *changes["skills_completed"]])
+                ),
+            }
+        merged.update(changes)
+        try:
+            PractitionerProfile.model_validate(merged)
+        except ValueError as exc:
+            return Turn(reply=say("case_invalid", errors=str(exc).splitlines()[0]))
+        shown = []
+        for key, new in changes.items():
+            old = getattr(current, key)
+            if old == new:
+                continue
+            shown.append(
+                say(
+                    "profile_change",
+                    label=label("profile_labels", key),
+                    old=_show(old),
+                    new=_show(new),
+                )
+            )
+        if not shown:
+            return Turn(reply=say("profile_nothing"))
+        new_state = {**state, "profile": changes}
+        return Turn(
+            reply=say("profile_confirm", changes="; ".join(shown)),
+            state=new_state,
+            pending="confirm_profile",
+        )
+
+    def _save_profile(self, tenant: str, changes: dict[str, Any], state: dict[str, Any]) -> Turn:
+        current = self.db.get_profile(tenant) or PractitionerProfile()
+        profile = PractitionerProfile.model_validate({**current.model_dump(mode="json"), **changes})
+        self.db.save_profile(tenant, profile)
+        tier = self._tier(tenant, state)
+        tier.reply = f"{say('profile_saved')}\n\n{tier.reply}"
+        tier.state = _without(state, "profile")
+        return tier
+
+    # client cases and drafts -----------------------------------------------------------
+    def _resolve_client(self, tenant: str, name: str | None) -> str | None:
+        """The stored client a name refers to ("Maria" -> "Maria Gomez" when unique)."""
+        if not name:
+            return None
+        exact = self.db.get_case(tenant, name)
+        if exact is not None and exact.client is not None:
+            return exact.client.name
+        found = self.db.find_cases(tenant, name)
+        return found[0] if len(found) == 1 else None
+
+    def _client_name(self, tenant: str, facts: CaseFacts, state: dict[str, Any]) -> str | None:
+        if facts.client:
+            return self._resolve_client(tenant, facts.client) or facts.client
+        return state.get("client")
+
+    def _free_text_answer(self, text: str, pending: dict[str, Any]) -> dict[str, str]:
+        """A bare answer to the one text question asked ("right total knee replacement")."""
+        missing = pending.get("missing", [])
+        value = " ".join(text.strip().rstrip(".").split())
+        if not value or _YES.match(value) or _NO.match(value) or _QUESTION_FORM.search(value):
+            return {}
+        if read_profile_changes(value):
+            return {}
+        if missing == ["referral.physician"] and _NAME_ONLY.match(value):
+            name = _NAME_ONLY.match(value)
+            assert name is not None
+            return {"physician": f"Dr. {name[1]}"}
+        if "diagnosis" in missing and len(value) <= 200:
+            return {"diagnosis": value}
+        if "options.discharge_reason" in missing and len(value) <= 500:
+            return {"discharge_reason": value}
+        return {}
+
+    def _answers_pending(self, text: str, facts: CaseFacts, pending: dict[str, Any]) -> bool:
+        if (
+            facts.client
+            and pending.get("client")
+            and facts.client.split()[0].lower() not in (pending["client"].lower())
+        ):
+            return False
+        if facts.has_case_facts:
+            if "diagnosis" in pending.get("missing", []) and not facts.diagnosis and facts.leftover:
+                facts.diagnosis = _capital(facts.leftover)
+            return True
+        extra = self._free_text_answer(text, pending)
+        for key, value in extra.items():
+            setattr(facts, key, value)
+        return bool(extra)
+
+    def _case_update(
+        self,
+        tenant: str,
+        text: str,
+        facts: CaseFacts,
+        state: dict[str, Any],
+        conversation_id: str,
+    ) -> Turn:
+        if facts.has_session:
+            return self._draft(
+                tenant, text, facts, state, conversation_id, None, kind="session-log"
+            )
+        name = self._client_name(tenant, facts, state)
+        if not name:
+            return Turn(reply=say("which_client"))
+        stored = self.db.get_case(tenant, name)
+        try:
+            case, changed = merge_facts(stored, name, facts)
+        except CaseInputError as exc:
+            return Turn(reply=say("case_invalid", errors="; ".join(exc.errors)))
+        assert case.client is not None
+        client = case.client.name
+        if not changed:
+            return Turn(reply=say("case_nothing", client=client), state={**state, "client": client})
+        self.db.save_case(tenant, case)
+        reply = say("case_updated", client=client, changes=_changes_text(changed))
+        pending = state.get("draft") or {}
+        if pending and pending.get("client") == client:
+            return self._draft(tenant, text, CaseFacts(), state, conversation_id, pending)
+        reply += " " + say("case_offer", client=client)
+        return Turn(reply=reply, state={**state, "client": client})
+
+    def _draft(
+        self,
+        tenant: str,
+        text: str,
+        facts: CaseFacts,
+        state: dict[str, Any],
+        conversation_id: str,
+        pending: dict[str, Any] | None,
+        *,
+        kind: str | None = None,
+        anyway: bool = False,
+    ) -> Turn:
+        from assistant.drafting import DraftError, draft, parse_options
+
+        pending = pending or {}
+        kind = kind or facts.kind or pending.get("kind") or "session-log"
+        letter_type = facts.letter_type or pending.get("letter_type")
+        options: dict[str, Any] = dict(pending.get("options", {}))
+        if facts.discharge_reason:
+            options["discharge_reason"] = facts.discharge_reason
+        name = self._client_name(tenant, facts, state) or pending.get("client")
+        if not name:
+            new_state = {
+                **state,
+                "draft": {"kind": kind, "letter_type": letter_type, "options": options,
+                          "client": None, "missing": []},
+            }  # fmt: skip
+            return Turn(reply=say("which_client"), state=new_state, pending="client")
+        stored = self.db.get_case(tenant, name)
+        try:
+            case, _changed = merge_facts(stored, name, facts)
+        except CaseInputError as exc:
+            return Turn(reply=say("case_invalid", errors="; ".join(exc.errors)))
+        assert case.client is not None
+        client = case.client.name
+        if facts.has_case_facts or stored is None:
+            self.db.save_case(tenant, case)
+        missing = missing_required(kind, case, options)
+        kind_label = label("kind_labels", kind)
+        if missing and not anyway:
+            questions = "; ".join(label("field_questions", m) for m in missing)
+            key = "ask_more_fields" if pending.get("missing") else "ask_fields"
+            reply = say(key, kind_label=kind_label, client=client, questions=questions)
+            new_state = {
+                **state,
+                "client": client,
+                "draft": {"kind": kind, "letter_type": letter_type, "options": options,
+                          "client": client, "missing": missing},
+            }  # fmt: skip
+            return Turn(
+                reply=f"{reply}\n\n{say('skip_hint')}",
+                state=new_state,
+                pending=",".join(missing),
+            )
+        today = self.clock().date()
+        opts: dict[str, Any] = {"date": today.isoformat(), **options}
+        if letter_type and kind == "referral-letter":
+            opts["letter_type"] = letter_type
+        if kind == "session-log" and facts.has_session:
+            opts["session"] = facts.session["date"]
+        try:
+            result = draft(kind, case, parse_options(opts), self.settings.knowledge_dir)
+        except DraftError as exc:
+            return Turn(reply=say("case_invalid", errors="; ".join(exc.errors)))
+        stored_draft = self.db.save_draft(tenant, result, case, conversation_id)
+        links = draft_links(stored_draft.id)
+        card = DraftCard(
+            id=stored_draft.id,
+            kind=result.kind,
+            title=result.title,
+            markdown=result.markdown,
+            html=to_html(result.markdown),
+            missing_fields=result.missing_fields,
+            warnings=result.warnings,
+            downloads=links,
+        )
+        parts = [say("draft_ready", kind_label=kind_label, client=client, **links)]
+        if result.missing_fields:
+            parts.append(say("draft_placeholders", fields=", ".join(result.missing_fields)))
+        if result.warnings:
+            parts.append(
+                say("draft_warnings") + "\n" + "\n".join(f"- {w}" for w in result.warnings)
+            )
+        new_state = _without({**state, "client": client, "last_draft": stored_draft.id}, "draft")
+        return Turn(reply="\n\n".join(parts), draft=card, state=new_state)
+
+
+def _without(state: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k != key}
+
+
+def _capital(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return "not set" if value is None else str(value)
+
+
+def _changes_text(changes: list[tuple[str, str]]) -> str:
+    labels = replies()["change_labels"]
+    return "; ".join(str(labels.get(key, key)).format(value=value) for key, value in changes)
+
+
+def _pieces(markdown: str) -> Iterator[str]:
+    """The reply in paragraph-sized pieces that join back to the exact text."""
+    parts = markdown.split("\n\n")
+    for i, part in enumerate(parts):
+        yield part + ("\n\n" if i < len(parts) - 1 else "")
+
+
+def build_chat(services: Services, clock: Clock | None = None) -> ChatService:
+    """The chat service with the configured generator (assistant/backends.py)."""
+    from assistant.backends import build_generator
+
+    return ChatService(services, services.db, build_generator(services.settings), clock)
+
+
+__all__ = ["ChatService", "build_chat"]

@@ -1,0 +1,125 @@
+"""Reading a practitioner's message into ClientCase facts, deterministically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from assistant.chat.casenotes import read_case_facts
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday
+
+# (message, expected subset of the facts: client, kind, physician, specialty, diagnosis,
+#  session fields, assessments)
+CASES: list[tuple[str, dict[str, Any]]] = [
+    (
+        "session log for Maria today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5",
+        {
+            "client": "Maria", "kind": "session-log",
+            "session": {
+                "date": "2026-11-25", "rpe": 5.0,
+                "vitals": {"bp_pre": "128/82", "bp_post": "136/84"},
+                "exercises": [{"name": "Sit-to-stand", "sets": 3, "reps": 10}],
+            },
+        },
+    ),
+    (
+        "add yesterday's session for Maria Gomez: 2 sets of 12 step-ups with 5 kg, HR 72 before, "
+        "110 after, 45 min session",
+        {
+            "client": "Maria Gomez",
+            "session": {
+                "date": "2026-11-24", "duration_min": 45,
+                "vitals": {"hr_pre": 72, "hr_post": 110},
+                "exercises": [{"name": "Step-ups", "sets": 2, "reps": 12, "load": "5 kg"}],
+            },
+        },
+    ),
+    (
+        "log Monday's session for Walter: treadmill walking 15 min, leg press 3x12 @ 40 kg, "
+        "SpO2 95% before, 90% after, 30-second chair stand 11 reps",
+        {
+            "client": "Walter", "kind": "session-log",
+            "session": {
+                "date": "2026-11-23",
+                "vitals": {"spo2_pre": 95, "spo2_post": 90},
+                "exercises": [
+                    {"name": "Treadmill walking", "time": "15 min"},
+                    {"name": "Leg press", "sets": 3, "reps": 12, "load": "40 kg"},
+                ],
+            },
+            "assessments": [
+                {"date": "2026-11-23", "measure": "30-second chair stand", "value": 11.0, "unit": "reps"}
+            ],
+        },
+    ),
+    (
+        "session log for Maria last Wednesday, HR 72/110, BP 130/80 pre and 140/85 post, "
+        "RPE 6/10, she reported stairs easier at home. plan: add a 2 kg vest",
+        {
+            "client": "Maria",
+            "session": {
+                "date": "2026-11-18", "rpe": 6.0,
+                "vitals": {"bp_pre": "130/80", "bp_post": "140/85", "hr_pre": 72, "hr_post": 110},
+                "client_report": "Stairs easier at home", "plan": "Add a 2 kg vest",
+            },
+        },
+    ),
+    (
+        "Maria Gomez was referred by Dr. Alan Patel for a right total knee replacement, ICD-10 Z96.651",
+        {"client": "Maria Gomez", "physician": "Dr. Alan Patel",
+         "diagnosis": "right total knee replacement", "icd10": "Z96.651", "session": {}},
+    ),
+    (
+        "Dr. Susan Okafor, cardiology",
+        {"client": None, "physician": "Dr. Susan Okafor", "specialty": "cardiology"},
+    ),
+    ("progress summary for Robert Chen", {"client": "Robert Chen", "kind": "progress-summary"}),
+    ("discharge summary for Maria, discharge reason: goals met",
+     {"kind": "discharge-summary", "discharge_reason": "goals met"}),
+    ("clearance request letter for Maria", {"kind": "referral-letter", "letter_type": "clearance-request"}),
+    ("session on 2 November for Maria: TUG 11.5 s", {
+        "assessments": [{"date": "2026-11-02", "measure": "Timed Up and Go", "value": 11.5, "unit": "s"}]}),
+    ("session log for Maria on 2026-11-20: 3x8 deadlift with 12 kg", {
+        "session": {"date": "2026-11-20",
+                    "exercises": [{"name": "Deadlift", "sets": 3, "reps": 8, "load": "12 kg"}]}}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_reads_case_facts(message: str, expected: dict[str, Any]) -> None:
+    facts = vars(read_case_facts(message, TODAY))
+    for key, value in expected.items():
+        assert facts[key] == value, key
+
+
+@pytest.mark.parametrize(
+    ("message", "when"),
+    [
+        ("session log for Maria on Monday: 3x10 squats", "2026-11-23"),
+        ("session log for Maria on Wednesday: 3x10 squats", "2026-11-25"),
+        ("session log for Maria last Wednesday: 3x10 squats", "2026-11-18"),
+        ("session log for Maria on Thursday: 3x10 squats", "2026-11-19"),
+        ("session log for Maria yesterday: 3x10 squats", "2026-11-24"),
+        ("session log for Maria on 30 December: 3x10 squats", "2025-12-30"),
+        ("session log for Maria: 3x10 squats", "2026-11-25"),
+    ],
+)
+def test_dates_are_relative_to_the_injected_today(message: str, when: str) -> None:
+    assert read_case_facts(message, TODAY).session["date"] == when
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["RPE 10/10 after 3x10 squats", "session on 11/30: 3x10 squats", "BP 80/120 oddly written"],
+)
+def test_figures_that_are_not_blood_pressure_are_not_read_as_one(message: str) -> None:
+    vitals = read_case_facts(message, TODAY).session.get("vitals", {})
+    assert "bp_pre" not in vitals and "bp_post" not in vitals
+
+
+def test_a_physician_is_never_taken_for_the_client() -> None:
+    facts = read_case_facts("letter for Dr. Alan Patel about the new program", TODAY)
+    assert facts.client is None and facts.physician == "Dr. Alan Patel"

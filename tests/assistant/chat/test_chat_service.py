@@ -1,0 +1,237 @@
+"""The chat service end to end: real guard, real index, real SQLite in tmp_path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from assistant.chat import ChatService, ConversationNotFound
+from assistant.drafting import export
+from tests.assistant.chat.conftest import fresh
+
+TENANT = "clinic-a"
+OTHER = "clinic-b"
+CITE = re.compile(r"\[(\d+)\]")
+
+
+def test_an_in_scope_question_is_answered_with_numbered_citations(chat: ChatService) -> None:
+    reply = chat.reply(
+        TENANT,
+        fresh("Before Intermediate, how many MET assessments under supervision should I complete?"),
+    )
+    assert reply.category == "in_scope"
+    assert "50–75" in reply.reply
+    body = reply.reply.split("\n\nSources:")[0]
+    for paragraph in body.split("\n\n"):
+        assert CITE.search(paragraph), paragraph
+    numbers = {int(n) for n in CITE.findall(body)}
+    assert numbers == {c.n for c in reply.citations}
+    first = reply.citations[0]
+    assert first.source == "knowledge/tier-essential.md" and first.section and first.snippet
+    assert first.snippet.split()[0] in body
+    assert "<script" not in reply.html and reply.html
+
+
+def test_weak_retrieval_says_it_does_not_know_and_suggests_questions(chat: ChatService) -> None:
+    reply = chat.reply(TENANT, fresh("Which brand of resistance band lasts longest in a clinic?"))
+    if reply.category != "in_scope":
+        pytest.skip(f"the guard answered {reply.category}; the answer path is not reached")
+    assert reply.reply.startswith("I don't know")
+    assert reply.citations == []
+    assert reply.reply.count("\n- ") == 3
+
+
+def test_dosing_is_refused_naming_the_clients_physician_and_audited(chat: ChatService) -> None:
+    first = chat.reply(
+        TENANT,
+        fresh("Maria Gomez was referred by Dr. Alan Patel for a right total knee replacement"),
+    )
+    assert first.category == "in_scope" and "Dr. Alan Patel" in first.reply
+    refused = chat.reply(
+        TENANT,
+        fresh("How many milligrams of her metoprolol should Maria take before we train?"),
+        first.conversation_id,
+    )
+    assert refused.category == "clinical_advice"
+    assert "Dr. Alan Patel" in refused.reply
+    assert refused.citations == [] and refused.draft is None
+    audit = chat.db.audit_log(TENANT)
+    assert audit[0].category == "clinical_advice" and audit[0].reason
+    assert audit[0].conversation_id == first.conversation_id
+    assert audit[0].message_id == refused.message_id
+
+
+def test_an_emergency_is_escalated_and_audited(chat: ChatService) -> None:
+    reply = chat.reply(TENANT, fresh("Her lips went blue and she collapsed off the bike just now"))
+    assert reply.category == "emergency"
+    assert "emergency services" in reply.reply
+    assert [e.category for e in chat.db.audit_log(TENANT)] == ["emergency"]
+
+
+def test_a_session_log_is_completed_over_two_turns_and_exports(chat: ChatService) -> None:
+    first = chat.reply(
+        TENANT,
+        fresh(
+            "session log for Maria today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5"
+        ),
+    )
+    assert first.draft is None
+    assert first.pending == "referral.physician,diagnosis"
+    assert "referring physician" in first.reply and "diagnosis" in first.reply
+
+    second = chat.reply(
+        TENANT,
+        fresh("Dr. Alan Patel, orthopedic surgery; right total knee replacement"),
+        first.conversation_id,
+    )
+    card = second.draft
+    assert card is not None and second.pending is None
+    assert card.kind == "session-log"
+    for text in (
+        "Maria",
+        "Dr. Alan Patel",
+        "Right total knee replacement",
+        "128/82",
+        "136/84",
+        "Sit-to-stand",
+    ):
+        assert text in card.markdown, text
+    assert (
+        "referral.physician" not in card.missing_fields and "diagnosis" not in card.missing_fields
+    )
+    assert card.downloads["docx"] == f"/v1/chat/drafts/{card.id}?format=docx"
+    stored = chat.db.get_draft(TENANT, card.id)
+    assert stored is not None
+    assert export(stored.to_draft(), "docx")[:2] == b"PK"
+    assert export(stored.to_draft(), "pdf")[:5] == b"%PDF-"
+    case = chat.db.get_case(TENANT, "maria")
+    assert case is not None and case.referral is not None
+    assert case.referral.physician == "Dr. Alan Patel" and len(case.sessions) == 1
+
+
+def test_the_case_is_built_up_across_conversations(chat: ChatService) -> None:
+    chat.reply(
+        TENANT,
+        fresh("Maria Gomez was referred by Dr. Alan Patel for a right total knee replacement"),
+    )
+    later = chat.reply(
+        TENANT, fresh("add today's session for Maria: 2x12 step-ups, HR 72 before, 110 after")
+    )
+    assert later.draft is not None, later.reply
+    assert "Maria Gomez" in later.draft.markdown and "Dr. Alan Patel" in later.draft.markdown
+    assert chat.db.list_cases(TENANT) == ["Maria Gomez"]
+
+
+def test_a_tier_question_uses_the_profile_after_an_update_is_confirmed(chat: ChatService) -> None:
+    ask = chat.reply(TENANT, fresh("I've now done 62 supervised assessments"))
+    assert ask.pending == "confirm_profile" and "62" in ask.reply
+    assert chat.db.get_profile(TENANT) is None
+    saved = chat.reply(TENANT, "yes", ask.conversation_id)
+    profile = chat.db.get_profile(TENANT)
+    assert profile is not None and profile.supervised_assessments == 62
+    assert saved.tier_gap is not None
+
+    gap = chat.reply(TENANT, fresh("what do I still need for the next tier?"), ask.conversation_id)
+    assert gap.tier_gap is not None
+    statuses = {s["id"]: s for s in gap.tier_gap["met"] + gap.tier_gap["missing"]}
+    assert statuses["supervised_assessments"]["have"] == 62
+    assert "To move up to Intermediate" in gap.reply
+    assert "Mastery targets of the Essential tier" in gap.reply
+    assert "draft skill catalog" in gap.reply
+
+
+def test_a_declined_profile_update_changes_nothing(chat: ChatService) -> None:
+    ask = chat.reply(TENANT, fresh("I have 14 months in practice now"))
+    assert ask.pending == "confirm_profile"
+    chat.reply(TENANT, "no", ask.conversation_id)
+    assert chat.db.get_profile(TENANT) is None
+
+
+def test_a_restart_keeps_conversations_cases_profiles_and_pending_questions(
+    make_chat: Callable[[], ChatService],
+) -> None:
+    before = make_chat()
+    first = before.reply(
+        TENANT,
+        fresh(
+            "session log for Maria today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5"
+        ),
+    )
+    ask = before.reply(
+        TENANT, fresh("I've now done 62 supervised assessments"), first.conversation_id
+    )
+    before.reply(TENANT, "yes", ask.conversation_id)
+    before.db.close()
+
+    after = make_chat()
+    done = after.reply(
+        TENANT,
+        fresh("Dr. Alan Patel, orthopedic surgery; right total knee replacement"),
+        first.conversation_id,
+    )
+    assert done.draft is not None
+    conversation = after.db.get_conversation(TENANT, first.conversation_id)
+    assert conversation is not None and len(conversation.messages) == 8
+    assert after.db.get_profile(TENANT).supervised_assessments == 62  # type: ignore[union-attr]
+    assert after.db.get_case(TENANT, "Maria") is not None
+
+
+def test_tenant_b_never_reaches_tenant_a(chat: ChatService) -> None:
+    marker, doctor, count = "Quillfeather", "Dr. Ottoline Vexley", "487"
+    a = chat.reply(
+        TENANT, fresh(f"Maria {marker} was referred by {doctor} for a right total knee replacement")
+    )
+    chat.reply(TENANT, fresh(f"I've now done {count} supervised assessments"), a.conversation_id)
+    chat.reply(TENANT, "yes", a.conversation_id)
+
+    with pytest.raises(ConversationNotFound):
+        chat.reply(OTHER, "hello", a.conversation_id)
+    b = chat.reply(OTHER, fresh(f"session log for Maria {marker} today: 3x10 squats, RPE 4"))
+    assert b.draft is None and "referring physician" in b.reply
+    tier = chat.reply(OTHER, fresh("what do I still need for the next tier?"), b.conversation_id)
+    assert "don't have your practitioner profile" in tier.reply
+    refused = chat.reply(
+        OTHER, fresh(f"What dose of her statin should Maria {marker} take?"), b.conversation_id
+    )
+    assert refused.category == "clinical_advice"
+    seen = [m.content for c in chat.db.list_conversations(OTHER)
+            for m in chat.db.get_conversation(OTHER, c.id).messages  # type: ignore[union-attr]
+            if m.role == "assistant"]  # fmt: skip
+    assert seen and not any(doctor in text or count in text for text in seen)
+    assert chat.db.audit_log(OTHER)[0].conversation_id == b.conversation_id
+
+
+@pytest.mark.parametrize(
+    ("message", "error"), [("", "empty"), ("   ", "empty"), ("x" * 4001, "longer")]
+)
+def test_bad_messages_are_refused(chat: ChatService, message: str, error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        chat.reply(TENANT, message)
+
+
+def test_an_unknown_conversation_is_not_found(chat: ChatService) -> None:
+    with pytest.raises(ConversationNotFound):
+        chat.reply(TENANT, "hello", "0" * 32)
+    with pytest.raises(ConversationNotFound):
+        chat.stream(TENANT, "hello", "0" * 32)
+
+
+def test_stream_sends_meta_deltas_and_the_full_reply(chat: ChatService) -> None:
+    events = list(
+        chat.stream(TENANT, fresh("What belongs in a progress report to the referring physician?"))
+    )
+    names = [e.event for e in events]
+    assert names[0] == "meta" and names[-1] == "done" and set(names[1:-1]) == {"delta"}
+    done = events[-1].data
+    assert events[0].data == {k: done[k] for k in ("conversation_id", "message_id", "category")}
+    assert "".join(e.data["text"] for e in events[1:-1]) == done["reply"]
+    stored = chat.db.get_conversation(TENANT, done["conversation_id"])
+    assert stored is not None and stored.messages[-1].content == done["reply"]
+    assert stored.messages[-1].citations == done["citations"]
+
+
+def test_a_greeting_gets_the_help_text(chat: ChatService) -> None:
+    reply = chat.reply(TENANT, "hello")
+    assert reply.category == "in_scope" and "Draft documents" in reply.reply

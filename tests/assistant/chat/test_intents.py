@@ -1,0 +1,76 @@
+"""The router: which capability a message asks for (rules, then the nearest examples)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from assistant.chat.casenotes import read_case_facts
+from assistant.chat.intents import Intent, IntentRouter
+from assistant.chat.profile_updates import read_profile_changes
+from assistant.embeddings import SentenceTransformerEmbedder
+
+TODAY = dt.date(2026, 11, 25)
+
+ROUTES: list[tuple[str, Intent]] = [
+    ("hi!", Intent.GREETING),
+    ("Good morning", Intent.GREETING),
+    ("what can you do?", Intent.GREETING),
+    ("thank you", Intent.GREETING),
+    ("How many supervised assessments do I need before intermediate?", Intent.QUESTION),
+    ("What does the Advanced tier require?", Intent.QUESTION),
+    ("What should a session log contain?", Intent.QUESTION),
+    ("how do I write a letter to a physician", Intent.QUESTION),
+    ("when is a progress report due", Intent.QUESTION),
+    ("what do I still need for the next tier?", Intent.TIER),
+    ("am I ready to move up?", Intent.TIER),
+    ("how far am I from advanced", Intent.TIER),
+    ("which skills do I still need?", Intent.TIER),
+    ("I've now done 62 supervised assessments", Intent.PROFILE_UPDATE),
+    ("I have 14 months in practice", Intent.PROFILE_UPDATE),
+    ("I completed skills E03 and E04", Intent.PROFILE_UPDATE),
+    ("session log for Maria today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5", Intent.DRAFT),
+    ("Can you write a progress summary for Robert Chen?", Intent.DRAFT),
+    ("write a referral letter", Intent.DRAFT),
+    ("discharge summary for Walter", Intent.DRAFT),
+    ("add today's session for Maria: 2x12 step-ups, HR 72 before, 110 after", Intent.CASE_UPDATE),
+    ("Maria's physician is Dr. Alan Patel, orthopedic surgery", Intent.CASE_UPDATE),
+    ("Maria Gomez was referred by Dr. Alan Patel for a right total knee replacement", Intent.CASE_UPDATE),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def router(embedder: SentenceTransformerEmbedder) -> IntentRouter:
+    return IntentRouter(embedder)
+
+
+@pytest.mark.parametrize(("message", "intent"), ROUTES, ids=[r[0][:40] for r in ROUTES])
+def test_routes_each_message_to_its_capability(
+    router: IntentRouter, message: str, intent: Intent
+) -> None:
+    routed = router.route(message, read_case_facts(message, TODAY), read_profile_changes(message))
+    assert routed.intent is intent, routed.reason
+
+
+PROFILE: list[tuple[str, dict[str, Any]]] = [
+    ("I've now done 62 supervised assessments", {"supervised_assessments": 62}),
+    ("I have 14 months in practice and 40 supervised MET assessments",
+     {"months_in_practice": 14, "supervised_assessments": 40}),
+    ("I completed skills E03 and E05-E07", {"skills_completed": ["E03", "E05", "E06", "E07"]}),
+    ("I'm at the essential tier", {"current_tier": "essential"}),
+    ("I have been practicing for 2 years, with 31 chronic clients, 260 documented sessions and "
+     "6 referral partners",
+     {"months_in_practice": 24, "chronic_clients_managed": 31, "documented_sessions": 260,
+      "referral_partners": 6}),
+    ("How many supervised assessments are needed?", {}),
+    ("Maria did 3 assessments today", {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "changes"), PROFILE, ids=[p[0][:40] for p in PROFILE])
+def test_reads_profile_changes_only_from_first_person_statements(
+    message: str, changes: dict[str, Any]
+) -> None:
+    assert read_profile_changes(message) == changes
