@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+import threading
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,37 +42,78 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-class BM25Index:
-    """Okapi BM25 over a fixed list of texts; scores come back as an array aligned with them."""
+Terms = tuple["NDArray[np.int32]", "NDArray[np.float32]"]
+"""One text as (term ids, term frequencies) in a Vocabulary."""
 
-    def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
-        self.size = len(texts)
+
+class Vocabulary:
+    """Term ids that stay stable across index rebuilds, so a text is tokenized only once."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def terms(self, text: str) -> Terms:
+        counts = Counter(tokenize(text))
+        with self._lock:
+            ids = [self._ids.setdefault(term, len(self._ids)) for term in counts]
+        return (
+            np.asarray(ids, dtype=np.int32),
+            np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
+        )
+
+    def lookup(self, query: str) -> list[tuple[str, int]]:
+        return [(t, self._ids[t]) for t in set(tokenize(query)) if t in self._ids]
+
+
+class BM25Index:
+    """Okapi BM25 over a fixed list of texts; scores come back as an array aligned with them.
+
+    Postings are numpy arrays sorted by term id, built from each text's cached term arrays,
+    so a rebuild after a small change costs a concatenate and a sort, not a re-tokenization.
+    """
+
+    def __init__(
+        self,
+        texts: Sequence[str] = (),
+        k1: float = 1.2,
+        b: float = 0.75,
+        *,
+        terms: Sequence[Terms] | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.vocabulary = vocabulary or Vocabulary()
+        if terms is None:
+            terms = [self.vocabulary.terms(t) for t in texts]
+        self.size = len(terms)
         self._k1, self._b = k1, b
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        lengths = np.zeros(self.size, dtype=np.float32)
-        for doc_index, text in enumerate(texts):
-            counts = Counter(tokenize(text))
-            lengths[doc_index] = sum(counts.values())
-            for term, tf in counts.items():
-                postings[term].append((doc_index, tf))
+        lengths = np.fromiter((float(t[1].sum()) for t in terms), dtype=np.float32, count=self.size)
         average = float(lengths.mean()) if self.size else 1.0
         self._norm = k1 * (1 - b + b * lengths / max(average, 1.0))
-        self._postings: dict[str, tuple[NDArray[np.int64], NDArray[np.float32], float]] = {}
-        for term, items in postings.items():
-            docs = np.fromiter((d for d, _ in items), dtype=np.int64, count=len(items))
-            tfs = np.fromiter((t for _, t in items), dtype=np.float32, count=len(items))
-            df = len(items)
-            idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
-            self._postings[term] = (docs, tfs, idf)
+        if self.size:
+            term_ids = np.concatenate([t[0] for t in terms])
+            tfs = np.concatenate([t[1] for t in terms])
+            docs = np.repeat(np.arange(self.size, dtype=np.int32), [len(t[0]) for t in terms])
+        else:
+            term_ids = np.zeros(0, dtype=np.int32)
+            tfs = np.zeros(0, dtype=np.float32)
+            docs = np.zeros(0, dtype=np.int32)
+        order = np.argsort(term_ids, kind="stable")
+        self._term_ids, self._docs, self._tfs = term_ids[order], docs[order], tfs[order]
+
+    def _posting(self, term_id: int) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
+        lo, hi = np.searchsorted(self._term_ids, [term_id, term_id + 1])
+        return self._docs[lo:hi], self._tfs[lo:hi]
 
     def scores(self, query: str) -> NDArray[np.float32]:
         """BM25 per text; terms with digits (codes, counts, limits) weigh double."""
         scores = np.zeros(self.size, dtype=np.float32)
-        for term in set(tokenize(query)):
-            posting = self._postings.get(term)
-            if posting is None:
+        for term, term_id in self.vocabulary.lookup(query):
+            docs, tfs = self._posting(term_id)
+            if not len(docs):
                 continue
-            docs, tfs, idf = posting
+            df = len(docs)
+            idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
             boost = 2.0 if any(ch.isdigit() for ch in term) else 1.0
             scores[docs] += boost * idf * tfs * (self._k1 + 1) / (tfs + self._norm[docs])
         return scores

@@ -8,17 +8,19 @@ dense and lexical results always come from the same generation and no request wa
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from assistant.embeddings import Embedder
 from assistant.generation import IndexFiles, Pointer, Stamp
-from assistant.lexical import BM25Index
+from assistant.lexical import BM25Index, Terms, Vocabulary
 from assistant.store import StoredChunk, StoreOpener, VectorStore, Where
 
 _log = logging.getLogger(__name__)
@@ -51,6 +53,15 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class _Source:
+    """One indexed file in a snapshot: its manifest key, chunks and their BM25 terms."""
+
+    key: str
+    chunks: list[StoredChunk]
+    terms: list[Terms]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """One generation of the index: the collection and the BM25 over the same chunks."""
 
@@ -62,12 +73,16 @@ class Snapshot:
     bm25: BM25Index
     tenant_codes: NDArray[np.int32]
     tenants: dict[str, int] = field(default_factory=dict)
-    documents: int = 0
+    sources: dict[str, _Source] = field(default_factory=dict)
 
     @property
     def private(self) -> bool:
         """Whether any chunk belongs to a tenant (else no filtering is needed)."""
         return len(self.tenants) > 0
+
+    @property
+    def documents(self) -> int:
+        return len(self.sources)
 
 
 def _context(chunk: StoredChunk) -> str:
@@ -76,9 +91,64 @@ def _context(chunk: StoredChunk) -> str:
     return f"{heading}\n{chunk.text}"
 
 
-def build_snapshot(stamp: Stamp, pointer: Pointer | None, store: VectorStore | None) -> Snapshot:
-    """Read every chunk of the collection and index it lexically."""
-    chunks = store.all_chunks() if store is not None else []
+def _manifest_keys(path: Path) -> dict[str, str] | None:
+    """source -> what identifies its indexed content (hash, tenant, chunk count)."""
+    try:
+        files = json.loads(path.read_text("utf-8")).get("files", {})
+        return {
+            s: f"{e.get('hash')}|{e.get('tenant', '')}|{e.get('chunks')}" for s, e in files.items()
+        }
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _group(chunks: list[StoredChunk]) -> dict[str, list[StoredChunk]]:
+    grouped: dict[str, list[StoredChunk]] = {}
+    for chunk in chunks:
+        grouped.setdefault(str(chunk.metadata.get("source", "")), []).append(chunk)
+    for members in grouped.values():
+        members.sort(key=lambda c: int(c.metadata.get("chunk_index", 0)))
+    return grouped
+
+
+def build_snapshot(
+    stamp: Stamp,
+    pointer: Pointer | None,
+    store: VectorStore | None,
+    vocabulary: Vocabulary,
+    keys: dict[str, str] | None = None,
+    previous: Snapshot | None = None,
+) -> Snapshot:
+    """Index the collection lexically. With the manifest's keys and a previous snapshot of
+    the same collection, only the files whose key changed are read and tokenized again."""
+    sources: dict[str, _Source] = {}
+    reuse = (
+        store is not None
+        and keys is not None
+        and previous is not None
+        and previous.pointer is not None
+        and pointer is not None
+        and previous.pointer.collection == pointer.collection
+    )
+    if store is not None and keys is not None and previous is not None and reuse:
+        changed = [
+            s for s, key in keys.items() if getattr(previous.sources.get(s), "key", None) != key
+        ]
+        fetched = _group(store.chunks_of(changed)) if changed else {}
+        for source, key in keys.items():
+            old = previous.sources.get(source)
+            if old is not None and old.key == key:
+                sources[source] = old
+            elif source in fetched:
+                members = fetched[source]
+                terms = [vocabulary.terms(_context(c)) for c in members]
+                sources[source] = _Source(key, members, terms)
+    elif store is not None:
+        for source, members in _group(store.all_chunks()).items():
+            terms = [vocabulary.terms(_context(c)) for c in members]
+            sources[source] = _Source((keys or {}).get(source, ""), members, terms)
+
+    chunks = [c for src in sources.values() for c in src.chunks]
     tenants: dict[str, int] = {}
     codes = np.zeros(len(chunks), dtype=np.int32)
     for i, chunk in enumerate(chunks):
@@ -91,10 +161,10 @@ def build_snapshot(stamp: Stamp, pointer: Pointer | None, store: VectorStore | N
         store,
         chunks,
         {c.id: i for i, c in enumerate(chunks)},
-        BM25Index([_context(c) for c in chunks]),
+        BM25Index(terms=[t for src in sources.values() for t in src.terms], vocabulary=vocabulary),
         codes,
         tenants,
-        len({c.metadata.get("source") for c in chunks}),
+        sources,
     )
 
 
@@ -118,10 +188,12 @@ class Retriever:
         self._k_max = k_max
         self._max_query_chars = max_query_chars
         self._interval = check_interval_s
+        self._vocabulary = Vocabulary()
         self._build_lock = threading.Lock()
         self._flag_lock = threading.Lock()
         self._refreshing = False
         self._checked = 0.0
+        self._next_allowed = 0.0
         self._snapshot: Snapshot | None = None
 
     # -- snapshots --------------------------------------------------------------------------
@@ -130,12 +202,24 @@ class Retriever:
         """Bring the snapshot up to date now (waits for a background refresh in flight)."""
         with self._build_lock:
             stamp = self._files.stamp()
-            if self._snapshot is not None and self._snapshot.stamp == stamp:
+            previous = self._snapshot
+            if previous is not None and previous.stamp == stamp:
                 return
+            started = time.monotonic()
             pointer = self._files.read()
             store = self._opener(pointer.collection) if pointer is not None else None
-            self._snapshot = build_snapshot(stamp, pointer, store)
-            self._checked = time.monotonic()
+            keys = None
+            if pointer is not None:
+                keys = _manifest_keys(self._files.manifest_path(pointer.collection))
+            snapshot = build_snapshot(stamp, pointer, store, self._vocabulary, keys, previous)
+            if store is not None and snapshot.chunks:  # load the vector index before serving
+                probe = np.full(self._embedder.dimension, self._embedder.dimension**-0.5)
+                store.query(probe.astype(np.float32), 1)
+            self._snapshot = snapshot
+            done = time.monotonic()
+            self._checked = done
+            # Refreshing never takes more than about half of a core from the requests.
+            self._next_allowed = done + (done - started)
 
     def _background_refresh(self) -> None:
         try:
@@ -154,7 +238,7 @@ class Retriever:
             assert self._snapshot is not None
             return self._snapshot
         now = time.monotonic()
-        if now - self._checked < self._interval:
+        if now - self._checked < self._interval or now < self._next_allowed:
             return current
         self._checked = now
         if self._files.stamp() != current.stamp:

@@ -45,6 +45,8 @@ class VectorStore(Protocol):
 
     def source_counts(self) -> dict[str, int]: ...
 
+    def chunks_of(self, sources: Sequence[str]) -> list[StoredChunk]: ...
+
     def count(self) -> int: ...
 
     def reset(self) -> None: ...
@@ -165,6 +167,21 @@ class ChromaStore:
     def all_chunks(self) -> list[StoredChunk]:
         chunks: list[StoredChunk] = []
         for result in self._pages(["documents", "metadatas"]):
+            for i, doc, meta in zip(
+                result["ids"], result["documents"], result["metadatas"], strict=True
+            ):
+                chunks.append(StoredChunk(i, doc or "", dict(meta or {})))
+        return chunks
+
+    def chunks_of(self, sources: Sequence[str]) -> list[StoredChunk]:
+        """Every chunk of the given sources."""
+        chunks: list[StoredChunk] = []
+        names = list(sources)
+        for start in range(0, len(names), 200):
+            result = self._collection.get(
+                where={"source": {"$in": names[start : start + 200]}},
+                include=["documents", "metadatas"],
+            )
             for i, doc, meta in zip(
                 result["ids"], result["documents"], result["metadatas"], strict=True
             ):
