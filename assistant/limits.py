@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import AfterValidator, Field
 
 MAX_INPUT_BYTES = 2_000_000
+MAX_CASE_CHARS = 100_000  # the whole case as JSON: months of detailed session notes
 MAX_SESSIONS = 200
 MAX_ASSESSMENTS = 300
 MAX_GOALS = 30

@@ -27,6 +27,7 @@ from assistant.limits import (
     EARLIEST_BIRTH,
     EARLIEST_RECORD,
     MAX_ASSESSMENTS,
+    MAX_CASE_CHARS,
     MAX_EXERCISES,
     MAX_GOALS,
     MAX_INPUT_BYTES,
@@ -277,6 +278,12 @@ class ClientCase(_Strict):
 
     @model_validator(mode="after")
     def _dates(self) -> ClientCase:
+        size = len(self.model_dump_json(exclude_none=True))
+        if size > MAX_CASE_CHARS:
+            raise ValueError(
+                f"the case is {size:,} characters as JSON; the limit is {MAX_CASE_CHARS:,} "
+                "(shorten the notes or draft from a shorter period)"
+            )
         problems = _date_problems(self, dt.date.today())
         if problems:
             raise ValueError("\n".join(problems))

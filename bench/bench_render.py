@@ -1,7 +1,10 @@
 """Render time p50 per format: Markdown (draft), DOCX and PDF export. Prints the figures.
 
-Usage: .venv/bin/python bench/bench_render.py [--runs N]
-Targets: Markdown < 20 ms, DOCX < 150 ms, PDF < 400 ms per document.
+Then the slowest draft the models allow: the largest cases of bench/worst_case.py (every list
+and text at its limit, mixed scripts) drafted as every kind, timed per format (target < 2 s).
+
+Usage: .venv/bin/python bench/bench_render.py [--runs N] [--worst-only]
+Targets: Markdown < 20 ms, DOCX < 150 ms, PDF < 400 ms per document; worst case < 2 s.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,17 +30,53 @@ def _timed(func: Callable[[], object]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def worst() -> None:
+    """The slowest draft per format over the largest cases the models accept."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from worst_case import SHAPES, largest
+
+    slowest: dict[str, tuple[float, str]] = {"md": (0.0, ""), "docx": (0.0, ""), "pdf": (0.0, "")}
+    for name, shape in SHAPES.items():
+        case = largest(shape)
+        size = len(case.model_dump_json())
+        for kind, opts in DOCS:
+            options = DraftOptions(date="2026-11-23").model_copy(update=opts)
+            label = f"{name} ({size:,} chars), {kind} {opts.get('letter_type', '')}".strip()
+            start = time.perf_counter()
+            result = draft(kind, case, options)
+            timings = {"md": time.perf_counter() - start}
+            for fmt in ("docx", "pdf"):
+                start = time.perf_counter()
+                export(result, fmt)
+                timings[fmt] = time.perf_counter() - start
+            for fmt, seconds in timings.items():
+                if seconds > slowest[fmt][0]:
+                    slowest[fmt] = (seconds, label)
+    print("\nslowest draft the models allow (draft time for md, draft + export for the files)")
+    print(f"{'format':<8}{'seconds':>9}  {'target':<8}case")
+    for fmt, (seconds, label) in slowest.items():
+        total = seconds + (0 if fmt == "md" else slowest["md"][0])
+        print(f"{fmt:<8}{total:>9.2f}  {'< 2 s':<8}{label}")
+
+
+DOCS = [
+    ("session-log", {}),
+    ("progress-summary", {}),
+    ("discharge-summary", {"discharge_reason": "Goals met"}),
+    *[("referral-letter", {"letter_type": t}) for t in LETTER_TYPES],
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="rounds over all cases and kinds")
+    parser.add_argument("--worst-only", action="store_true", help="only the worst-case table")
     args = parser.parse_args()
+    if args.worst_only:
+        worst()
+        return
     cases = [parse_case(json.loads(p.read_text())) for p in sorted(CASES.glob("*.json"))]
-    docs = [
-        ("session-log", {}),
-        ("progress-summary", {}),
-        ("discharge-summary", {"discharge_reason": "Goals met"}),
-        *[("referral-letter", {"letter_type": t}) for t in LETTER_TYPES],
-    ]
+    docs = DOCS
     base = DraftOptions(date="2026-11-23")
     # warm-up: templates, YAML and fonts load once per process
     for kind, opts in docs:
@@ -67,6 +107,7 @@ def main() -> None:
             f"{fmt:<9}{statistics.median(values):>9.1f}{p95:>9.1f}{ordered[-1]:>9.1f}"
             f"{'<' + format(TARGETS_MS[fmt], '.0f'):>9}"
         )
+    worst()
 
 
 if __name__ == "__main__":

@@ -90,3 +90,42 @@ def parse(markdown: str) -> list[Block]:
                 i += 1
             blocks.append(Block("paragraph", lines=para))
     return blocks
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much of a draft a file export lays out, so every export is bounded work."""
+
+    rows: int = 40  # table rows after the header
+    cell: int = 300  # characters per table cell
+    chars: int = 30_000  # characters of body text in all
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def bounded(blocks: list[Block], budget: Budget, notice: str) -> list[Block]:
+    """Blocks within the budget: long tables summarised, long cells clipped, and the body cut
+    (with `notice` as the last paragraph) once `budget.chars` is spent. The Markdown draft keeps
+    everything."""
+    kept: list[Block] = []
+    spent = 0
+    for block in blocks:
+        if block.kind == "table" and block.rows:
+            header, *body = block.rows
+            rows = [[_clip(c, budget.cell) for c in row] for row in body[: budget.rows]]
+            if len(body) > budget.rows:
+                more = f"… {len(body) - budget.rows} more rows in the Markdown draft"
+                rows.append([more] + [""] * (len(header) - 1))
+            block = Block(block.kind, block.level, rows=[header, *rows])
+            size = sum(len(c) for row in block.rows for c in row)
+        else:
+            block = Block(block.kind, block.level, [_clip(x, budget.chars) for x in block.lines])
+            size = sum(len(x) for x in block.lines)
+        if spent + size > budget.chars and kept:
+            kept.append(Block("paragraph", lines=[notice]))
+            break
+        kept.append(block)
+        spent += size
+    return kept

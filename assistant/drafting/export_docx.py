@@ -9,8 +9,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from assistant.drafting.blocks import Block, parse, plain_text, runs
+from assistant.drafting import catalog
+from assistant.drafting.blocks import Block, Budget, bounded, parse, plain_text, runs
 from assistant.drafting.options import Draft
+
+BUDGET = Budget(chars=20_000)
 
 _GREY = RGBColor(0x55, 0x55, 0x55)
 
@@ -67,6 +70,11 @@ def _block(doc: object, block: Block, size: float) -> None:
         _compact(add_paragraph(), 2)
 
 
+def _property(text: str, limit: int = 255) -> str:
+    """Word's core properties hold at most 255 characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def to_docx(draft: Draft, base_size: float = 10) -> bytes:
     """The draft as a Word document."""
     doc = Document()
@@ -90,8 +98,8 @@ def to_docx(draft: Draft, base_size: float = 10) -> bytes:
                 r.font.color.rgb = _GREY
         _compact(para, 0)
 
-    doc.core_properties.title = draft.title
-    for block in parse(draft.body):
+    doc.core_properties.title = _property(draft.title)
+    for block in bounded(parse(draft.body), BUDGET, catalog.messages()["export"]["truncated"]):
         _block(doc, block, base_size)
     buffer = io.BytesIO()
     doc.save(buffer)

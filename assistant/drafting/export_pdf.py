@@ -3,15 +3,21 @@ shaped text (Arabic), one page when required."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
-from assistant.drafting.blocks import Block, parse, plain_text, runs
+from assistant.drafting import catalog
+from assistant.drafting.blocks import Block, Budget, bounded, parse, plain_text, runs
 from assistant.drafting.options import Draft
+
+BUDGET = Budget(rows=30, chars=12_000)  # a one-page document holds about 5,000
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
@@ -22,7 +28,7 @@ _FACES = {
     "BI": "DejaVuSans-BoldOblique.ttf",
 }
 _FALLBACK = ("DroidFallback", "DroidSansFallbackFull.ttf")  # CJK and other scripts
-_SIZES = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
+_SIZES = (10.0, 9.0, 8.0, 7.0)  # the first, then a binary search: at most 3 renders
 
 
 @cache
@@ -36,34 +42,56 @@ def _covered() -> frozenset[int]:
     return frozenset(set.intersection(*sets))
 
 
+# Scripts whose letters change shape or order (Hebrew, Arabic, Syriac, Thaana, N'Ko, Indic,
+# Thai, Lao, Tibetan, Myanmar, Khmer, Mongolian, Arabic presentation forms).
+_COMPLEX = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u18af"
+                      r"\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def needs_shaping(text: str) -> bool:
+    """True when the text has a script that needs a shaping engine (Arabic, Indic, ...)."""
+    return _COMPLEX.search(text) is not None
+
+
 def needs_fallback(text: str) -> bool:
     """True when some visible character is missing from DejaVu (CJK, for instance)."""
     covered = _covered()
     return any(ord(ch) not in covered for ch in set(text) if not ch.isspace())
 
 
-def _install_fonts(pdf: FPDF, fallback: bool) -> None:
+Fonts = dict[str, Any]
+
+
+def _install_fonts(pdf: FPDF, fallback: bool, shaping: bool, loaded: Fonts | None) -> None:
     """Embed the packaged Unicode fonts; Arabic and other complex scripts are shaped.
 
     The large CJK fallback font is loaded only for a draft that has characters DejaVu lacks.
+    `loaded` are the fonts of an earlier trial render of the same draft: reused, since fpdf2
+    only subsets a font when a document is written out, and only the last render is.
     """
-    for style, name in _FACES.items():
-        pdf.add_font(FAMILY, style, str(FONTS_DIR / name))
+    if loaded is not None:
+        pdf.fonts.update(loaded)
+    else:
+        for style, name in _FACES.items():
+            pdf.add_font(FAMILY, style, str(FONTS_DIR / name))
+        if fallback:
+            pdf.add_font(_FALLBACK[0], "", str(FONTS_DIR / _FALLBACK[1]))
     if fallback:
-        family, name = _FALLBACK
-        pdf.add_font(family, "", str(FONTS_DIR / name))
-        pdf.set_fallback_fonts([family], exact_match=False)
-    pdf.set_text_shaping(True, direction="ltr")  # documents are left-to-right
+        pdf.set_fallback_fonts([_FALLBACK[0]], exact_match=False)
+    if shaping:  # harfbuzz costs time per line, so only for the scripts that need it
+        pdf.set_text_shaping(True, direction="ltr")  # documents are left-to-right
 
 
 class _Page(FPDF):
-    def __init__(self, letterhead: list[str], size: float, fallback: bool) -> None:
+    def __init__(
+        self, letterhead: list[str], size: float, text: str, fonts: Fonts | None = None
+    ) -> None:
         super().__init__(format="Letter", unit="mm")
         self.letterhead = letterhead
         self.size = size
         self.set_margins(18, 14, 18)
         self.set_auto_page_break(True, margin=14)
-        _install_fonts(self, fallback)
+        _install_fonts(self, needs_fallback(text), needs_shaping(text), fonts)
 
     def header(self) -> None:
         for n, line in enumerate(self.letterhead):
@@ -84,14 +112,44 @@ class _Page(FPDF):
         self.set_y(y + 3)
 
 
+def pieces(text: str, limit: int = 400, piece: int = 160) -> list[str]:
+    """A long run cut at spaces into pieces written one after another.
+
+    fpdf2 measures a shaped line by re-shaping it as it grows, so one long write costs time
+    in the square of its length; pieces keep it linear and flow on the same line.
+    """
+    if len(text) <= limit:
+        return [text]
+    out: list[str] = []
+    while len(text) > piece:
+        cut = text.rfind(" ", piece // 2, piece)
+        cut = cut + 1 if cut > 0 else piece
+        out.append(text[:cut])
+        text = text[cut:]
+    return [*out, text] if text else out
+
+
 def _write_runs(pdf: _Page, text: str, size: float, height: float) -> None:
     for run in runs(text):
         style = ("B" if run.bold else "") + ("I" if run.italic else "")
         pdf.set_font(FAMILY, style, size)
-        pdf.write(height, run.text)
+        for part in pieces(run.text):
+            pdf.write(height, part)
 
 
-def _block(pdf: _Page, block: Block, size: float) -> None:
+def _flat_table(pdf: _Page, rows: list[list[str]], size: float) -> None:
+    """A table as one paragraph per row ("Heading: value; ..."): for cells too tall for a page."""
+    header, *body = rows
+    for row in body:
+        pairs = [
+            f"**{plain_text(h)}:** {plain_text(v)}"
+            for h, v in zip(header, row, strict=False)
+            if v.strip()
+        ]
+        _block(pdf, Block("bullets", lines=["; ".join(pairs)]), size, flat=True)
+
+
+def _block(pdf: _Page, block: Block, size: float, flat: bool = False) -> None:
     line_h = size * 0.46
     if block.kind == "heading":
         grow = 4 if block.level == 1 else 1.5
@@ -121,6 +179,8 @@ def _block(pdf: _Page, block: Block, size: float) -> None:
             pdf.set_left_margin(left)
             pdf.ln(line_h)
         pdf.ln(line_h * 0.4)
+    elif block.kind == "table" and block.rows and flat:
+        _flat_table(pdf, block.rows, size)
     elif block.kind == "table" and block.rows:
         width = max(len(r) for r in block.rows)
         pdf.set_font(FAMILY, "", size - 1)
@@ -159,15 +219,24 @@ def _cell_markup(text: str) -> str:
     return "".join(parts)
 
 
-def _render(draft: Draft, size: float) -> FPDF:
+def _render(draft: Draft, size: float, fonts: Fonts | None, flat: bool = False) -> FPDF:
     text = "".join([draft.title, draft.body, *draft.letterhead])
-    pdf = _Page(draft.letterhead, size, needs_fallback(text))
+    pdf = _Page(draft.letterhead, size, text, fonts)
     pdf.set_title(draft.title)
     pdf.set_creator("MES AI")
     pdf.add_page()
-    for block in parse(draft.body):
-        _block(pdf, block, size)
+    for block in bounded(parse(draft.body), BUDGET, catalog.messages()["export"]["truncated"]):
+        _block(pdf, block, size, flat)
     return pdf
+
+
+def _render_safely(draft: Draft, size: float, fonts: Fonts | None = None) -> FPDF:
+    """Render; a table that cannot be laid out (a row taller than a page, columns too narrow
+    for a character) makes every table a list of rows instead."""
+    try:
+        return _render(draft, size, fonts)
+    except (ValueError, FPDFException):
+        return _render(draft, size, fonts, flat=True)
 
 
 def to_pdf(draft: Draft) -> bytes:
@@ -176,14 +245,14 @@ def to_pdf(draft: Draft) -> bytes:
     Smaller type holds at most about twice the text, so a draft longer than two pages at the
     first size is not re-rendered (the work stays bounded).
     """
-    pdf = _render(draft, _SIZES[0])
+    pdf = _render_safely(draft, _SIZES[0])
     if not draft.one_page or pdf.pages_count == 1 or pdf.pages_count > 2:
         return bytes(pdf.output())
-    # binary search for the largest size that fits one page (at most three more renders)
+    # binary search for the largest size that fits one page (at most two more renders)
     low, high, best = 1, len(_SIZES) - 1, None
     while low <= high:
         middle = (low + high) // 2
-        attempt = _render(draft, _SIZES[middle])
+        attempt = _render_safely(draft, _SIZES[middle], pdf.fonts)
         if attempt.pages_count <= 1:
             best, high = attempt, middle - 1
         else:

@@ -98,8 +98,8 @@ def test_pdf_draws_arabic_chinese_and_polish_names_with_embedded_fonts(kind: str
     result = draft(kind, parse_case(data), OPTIONS)
     pdf = export(result, "pdf")
     _, text = _pdf_text(pdf)
-    for word in ("مريم", "李小龍", "Zoë", "Łukasz", "≥"):
-        assert word in text or word == "≥" and "≥" not in result.body, word
+    for word in ("مريم", "李小龍", "Zoë", "Łukasz"):
+        assert word in text, word
     assert "?" * 3 not in text
     fonts = {
         str(font.get("/BaseFont"))
@@ -119,3 +119,50 @@ def test_the_cjk_fallback_font_is_embedded_only_when_needed() -> None:
 def test_shipped_fonts_are_each_under_5_mb() -> None:
     sizes = {p.name: p.stat().st_size for p in FONTS_DIR.glob("*.ttf")}
     assert len(sizes) == 5 and max(sizes.values()) < 5_000_000, sizes
+
+
+def _largest(shape: str):  # type: ignore[no-untyped-def]
+    import sys
+
+    sys.path.insert(0, str(CASES.parents[2] / "bench"))
+    from worst_case import SHAPES, largest
+
+    return largest(SHAPES[shape])
+
+
+@pytest.mark.parametrize("shape", ["longest notes", "widest tables"])
+def test_the_largest_cases_the_models_allow_export_in_every_format(shape: str) -> None:
+    case = _largest(shape)
+    for kind, options in [("progress-summary", OPTIONS),
+                          ("referral-letter", OPTIONS.model_copy(update={"letter_type": "clearance-request"}))]:
+        result = draft(kind, case, options)
+        assert export(result, "docx").startswith(b"PK")
+        pages, text = _pdf_text(export(result, "pdf"))
+        assert pages >= 1 and "Patel" in text
+
+
+def test_long_tables_are_summarised_in_files_but_complete_in_markdown() -> None:
+    case = _largest("widest tables")
+    result = draft("progress-summary", case, OPTIONS)
+    assert result.markdown.count("\n| ") > 60
+    _, text = _pdf_text(export(result, "pdf"))
+    assert "more rows in the Markdown draft" in " ".join(text.split())
+    assert "more rows in the Markdown draft" in _docx_text(export(result, "docx"))
+
+
+def test_a_title_longer_than_word_allows_still_exports() -> None:
+    data = json.loads((CASES / "copd.json").read_text())
+    data["client"]["name"] = "N" * 300
+    result = draft("session-log", parse_case(data), OPTIONS)
+    assert len(result.title) > 255 and export(result, "docx").startswith(b"PK")
+
+
+def test_a_table_cell_too_tall_for_a_page_becomes_rows_of_text() -> None:
+    from assistant.drafting.options import Draft
+
+    heads = ["Measure", *[f"C{i}" for i in range(15)]]
+    row = ["Gait", *["abcdefghij" * 30] * 15]
+    body = "| " + " | ".join(heads) + " |\n|" + "---|" * 16 + "\n| " + " | ".join(row) + " |\n"
+    result = Draft(kind="session-log", title="t", markdown=body, body=body, letterhead=["L"])
+    _, text = _pdf_text(export(result, "pdf"))
+    assert "Measure:" in text and "Gait" in text
