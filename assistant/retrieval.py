@@ -92,11 +92,15 @@ def _context(chunk: StoredChunk) -> str:
 
 
 def _manifest_keys(path: Path) -> dict[str, str] | None:
-    """source -> what identifies its indexed content (hash, tenant, chunk count)."""
+    """source -> what identifies its indexed chunks: the chunking and model configuration,
+    the file's hash, its tenant and chunk count. Equal keys mean equal chunks, in any
+    collection, so a refresh after a rebuild reads nothing again."""
     try:
-        files = json.loads(path.read_text("utf-8")).get("files", {})
+        data = json.loads(path.read_text("utf-8"))
+        config, files = data.get("config"), data.get("files", {})
         return {
-            s: f"{e.get('hash')}|{e.get('tenant', '')}|{e.get('chunks')}" for s, e in files.items()
+            s: f"{config}|{e.get('hash')}|{e.get('tenant', '')}|{e.get('chunks')}"
+            for s, e in files.items()
         }
     except (OSError, ValueError, AttributeError):
         return None
@@ -119,18 +123,10 @@ def build_snapshot(
     keys: dict[str, str] | None = None,
     previous: Snapshot | None = None,
 ) -> Snapshot:
-    """Index the collection lexically. With the manifest's keys and a previous snapshot of
-    the same collection, only the files whose key changed are read and tokenized again."""
+    """Index the collection lexically. With the manifest's keys and a previous snapshot,
+    only the files whose key changed are read and tokenized again."""
     sources: dict[str, _Source] = {}
-    reuse = (
-        store is not None
-        and keys is not None
-        and previous is not None
-        and previous.pointer is not None
-        and pointer is not None
-        and previous.pointer.collection == pointer.collection
-    )
-    if store is not None and keys is not None and previous is not None and reuse:
+    if store is not None and keys is not None and previous is not None:
         changed = [
             s for s, key in keys.items() if getattr(previous.sources.get(s), "key", None) != key
         ]
@@ -211,6 +207,7 @@ class Retriever:
             keys = None
             if pointer is not None:
                 keys = _manifest_keys(self._files.manifest_path(pointer.collection))
+            first = previous is None
             snapshot = build_snapshot(stamp, pointer, store, self._vocabulary, keys, previous)
             if store is not None and snapshot.chunks:  # load the vector index before serving
                 probe = np.full(self._embedder.dimension, self._embedder.dimension**-0.5)
@@ -218,8 +215,9 @@ class Retriever:
             self._snapshot = snapshot
             done = time.monotonic()
             self._checked = done
-            # Refreshing never takes more than about half of a core from the requests.
-            self._next_allowed = done + (done - started)
+            # Back-to-back refreshes (a long ingest elsewhere) leave requests at least half
+            # the time between them; the first load, done before serving, does not count.
+            self._next_allowed = done + (0.0 if first else min(done - started, 5.0))
 
     def _background_refresh(self) -> None:
         try:

@@ -94,3 +94,19 @@ def test_a_refresh_reads_again_only_the_files_that_changed(
     assert after["kb/doc0.md"] is not before["kb/doc0.md"]
     assert reader.search("wall squats", k=1)[0].source == "kb/doc0.md"
     assert all(r.source != "kb/doc3.md" for r in reader.search("stair climbing", k=3))
+
+
+def test_after_a_rebuild_the_refresh_switches_collection_without_reading_the_chunks_again(
+    settings: Settings, embedder: SentenceTransformerEmbedder, corpus: Path
+) -> None:
+    writer = Services(settings, embedder=embedder)
+    writer.ingest([corpus])
+    reader, opened = _reader(settings, embedder)
+    reader.refresh()
+    before = reader.snapshot().sources
+    writer.ingest([corpus], rebuild=True)
+    reader.refresh()
+    snapshot = reader.snapshot()
+    assert opened[-1] == snapshot.pointer.collection != opened[0]  # type: ignore[union-attr]
+    assert all(snapshot.sources[s] is before[s] for s in before)
+    assert reader.search("grip strength", k=1)[0].source == "kb/doc2.md"
