@@ -8,6 +8,9 @@ from pathlib import Path
 
 from assistant.retrieval import Retriever
 
+QUESTIONS = Path(__file__).resolve().parent / "data" / "retrieval_questions.jsonl"
+"""The retrieval question set shipped with the package (`mes-ai eval retrieval` default)."""
+
 
 @dataclass
 class RetrievalScore:

@@ -22,7 +22,7 @@ from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 MES_AI = str(Path(sys.executable).with_name("mes-ai"))
-QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.jsonl"
+QUESTIONS = ROOT / "assistant" / "data" / "retrieval_questions.jsonl"
 
 
 def _timed_command(args: list[str], env_data: Path) -> float:

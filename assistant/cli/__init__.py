@@ -6,8 +6,11 @@ from assistant.cli import (
     commands_chat,
     commands_drafting,
     commands_guard,
+    commands_ingest,
     commands_keys,
-    commands_retrieval,
+    commands_search,
+    commands_serve,
+    commands_skills,
 )
 from assistant.cli.app import app
 
@@ -15,8 +18,11 @@ COMMAND_MODULES = (
     commands_chat,
     commands_drafting,
     commands_guard,
+    commands_ingest,
     commands_keys,
-    commands_retrieval,
+    commands_search,
+    commands_serve,
+    commands_skills,
 )
 """Importing these registers their commands on `app`."""
 

@@ -73,14 +73,15 @@ def test_ingest_exit_code_says_a_file_failed(env: Path) -> None:
     assert payload["failures"][0]["source"] == "kb/broken.pdf"
 
 
-def test_skills_import_validates_then_replaces_the_checklist(env: Path) -> None:
-    target = env / "kb" / "skills.yaml"
-    target.write_text("skills: []\n")
+def test_skills_import_validates_then_writes_the_checklist_to_the_data_dir(env: Path) -> None:
+    packaged = (env / "kb" / "skills.yaml")
+    packaged.write_text("skills: []\n")
+    target = env / "data" / "knowledge" / "skills.yaml"
     bad = env / "bad.csv"
     bad.write_text("id,tier,name\nE01,essential,Vitals\nE01,essential,Glucose\n")
     result = runner.invoke(app, ["skills", "import", str(bad)])
     assert result.exit_code == 2 and "duplicate skill id(s): E01" in result.output
-    assert target.read_text() == "skills: []\n"
+    assert not target.exists()
 
     wrong_tier = env / "tier.csv"
     wrong_tier.write_text("id,tier,name\nX1,expert,Vitals\n")
@@ -89,9 +90,11 @@ def test_skills_import_validates_then_replaces_the_checklist(env: Path) -> None:
 
     good = env / "good.csv"
     good.write_text("id,tier,name,description\nE01,essential,Vitals,BP and HR\nI01,intermediate,Reports,\n")
-    result = runner.invoke(app, ["skills", "import", str(good)])
-    assert result.exit_code == 0
+    for _ in range(2):
+        result = runner.invoke(app, ["skills", "import", str(good)])
+        assert result.exit_code == 0
     assert "2 skills imported; the framework names 52" in result.output
     skills = yaml.safe_load(target.read_text())["skills"]
     assert [s["id"] for s in skills] == ["E01", "I01"]
-    assert (env / "kb" / "skills.yaml.bak").read_text() == "skills: []\n"
+    assert yaml.safe_load((target.parent / "skills.yaml.bak").read_text())["skills"] == skills
+    assert packaged.read_text() == "skills: []\n"  # the shipped checklist is never touched

@@ -1,0 +1,60 @@
+"""`mes-ai serve`: checks the port first, then loads everything and starts the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from assistant.cli.app import app, console, fail, settings_of
+from assistant.services import Services
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each loads the model).")
+    ] = 1,
+) -> None:
+    """Start the HTTP API on 127.0.0.1:8000 (or --host/--port)."""
+    import uvicorn
+
+    from api.app import create_app
+    from assistant.access import is_loopback
+    from assistant.cli.checks import port_problem
+
+    settings = settings_of(ctx)
+    settings = settings.model_copy(
+        update={k: v for k, v in {"host": host, "port": port}.items() if v}
+    )
+    busy = port_problem(settings.host, settings.port)
+    if busy:
+        fail(busy)
+    services = Services(settings)
+    if not is_loopback(settings.host) and not services.db.has_keys():
+        fail(
+            f"no API keys exist (local mode), so the server only binds to loopback, not "
+            f"{settings.host}: create one with `mes-ai keys create` or use --host 127.0.0.1"
+        )
+    if workers > 1:
+        console.print(f"MES AI at http://{settings.host}:{settings.port} with {workers} workers")
+        uvicorn.run(
+            "api.workers:worker_app",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
+        return
+    with console.status("loading the model, the index and the scope guard…"):
+        services.warm()
+    app_ = create_app(settings, services)
+    console.print(
+        f"MES AI at http://{settings.host}:{settings.port}  "
+        f"(try /healthz or /v1/search?q=red+flags; Ctrl+C stops it)"
+    )
+    uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info")
