@@ -13,7 +13,19 @@ if TYPE_CHECKING:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+    """PyTorch by default; ONNX Runtime exports the model into data_dir once, then loads it."""
+    match settings.embedding_backend:
+        case "onnx" | "onnx-int8" as backend:
+            from assistant.embeddings_onnx import onnx_embedder
+
+            return onnx_embedder(
+                settings.data_dir,
+                settings.embedding_model,
+                quantized=backend == "onnx-int8",
+                batch_size=settings.embed_batch_size,
+            )
+        case _:
+            return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
 
 
 def build_store_opener(settings: Settings) -> StoreOpener:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,10 @@ class Settings(BaseSettings):
         None, description="Model folder; the packaged MiniLM when unset."
     )
     embed_batch_size: int = Field(64, ge=1, le=1024)
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch",
+        description="Embedding runtime: PyTorch, or ONNX Runtime (fp32/int8) exported to data_dir.",
+    )
     chunk_size: int = Field(900, ge=100, le=8000, description="Characters per chunk.")
     chunk_overlap: int = Field(120, ge=0, le=2000)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped at ingest.")

@@ -23,7 +23,9 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Measure retrieval and the scope guard.", no_args_is_help=True)
 skills_app = typer.Typer(help="Manage the 52-skill checklist.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+models_app = typer.Typer(help="Prepare embedding models (ONNX export).", no_args_is_help=True)
 app.add_typer(skills_app, name="skills")
+app.add_typer(models_app, name="models")
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
