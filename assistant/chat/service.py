@@ -92,6 +92,11 @@ class ChatService:
         self.answerer = Answerer(services.embedder)
 
     # ----------------------------------------------------------------- public API
+    def warm(self) -> None:
+        """Open the database and embed the intent examples before the first message."""
+        self.db.revision()
+        self.router.nearest("hello")
+
     def reply(self, tenant: str, message: str, conversation_id: str | None = None) -> ChatReply:
         """Answer one message; raises ValueError or ConversationNotFound for bad requests."""
         text = self._check_message(message)

@@ -35,7 +35,7 @@ class ChatSession:
         self.last_draft_id: str | None = None
 
     def error(self, message: str) -> None:
-        self.err.print(f"error: {message}", markup=False, highlight=False)
+        self.err.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
 
     def handle(self, line: str, ask: Callable[[str], str]) -> bool:
         """One input line; False when the session should end."""
@@ -83,9 +83,6 @@ class ChatSession:
     def save(self, target: str) -> None:
         from assistant.drafting import FORMATS, DraftError, export
 
-        if self.last_draft_id is None:
-            self.error("there is no draft in this conversation yet")
-            return
         if not target.strip():
             self.error("give a file name, e.g. /save maria-session.docx")
             return
@@ -93,6 +90,9 @@ class ChatSession:
         fmt = path.suffix.lower().lstrip(".") or "md"
         if fmt not in FORMATS:
             self.error(f"unknown file type .{fmt} (use .md, .docx or .pdf)")
+            return
+        if self.last_draft_id is None:
+            self.error("there is no draft in this conversation yet")
             return
         stored = self.chat.db.get_draft(self.tenant, self.last_draft_id)
         if stored is None:

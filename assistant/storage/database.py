@@ -165,6 +165,37 @@ def _draft(row: StoredDraftRow) -> DraftRecord:
     )
 
 
+def _upsert(
+    s: Session, table: type[Any], values: dict[str, Any], keys: list[str], update: list[str]
+) -> None:
+    """INSERT, or on a key conflict update `update` (nothing when empty): safe under races."""
+    name = s.get_bind().dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt: Any = sqlite_insert(table).values(**values)
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(table).values(**values)
+    else:
+        existing = s.get(table, tuple(values[k] for k in keys))
+        if existing is None:
+            s.add(table(**values))
+        else:
+            for column in update:
+                setattr(existing, column, values[column])
+        s.flush()
+        return
+    if update:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: stmt.excluded[c] for c in update}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    s.execute(stmt)
+
+
 class Database:
     """The conversation store. Migrates the database to the newest schema when built."""
 
@@ -205,8 +236,8 @@ class Database:
     def _ensure_tenant(self, s: Session, tenant: str, name: str | None = None) -> None:
         check_tenant(tenant)
         if s.get(Tenant, tenant) is None:
-            s.add(Tenant(id=tenant, name=name or tenant, created_at=self._now()))
-            s.flush()
+            values = {"id": tenant, "name": name or tenant, "created_at": self._now()}
+            _upsert(s, Tenant, values, ["id"], [])
 
     def tenants(self) -> list[str]:
         with self._tx() as s:
@@ -390,14 +421,10 @@ class Database:
         self, tenant: str, profile: PractitionerProfile, user: str = DEFAULT_USER
     ) -> None:
         data = profile.model_dump(mode="json")
+        values = {"tenant_id": tenant, "user_id": user, "data": data, "updated_at": self._now()}
         with self._tx() as s:
             self._ensure_tenant(s, tenant)
-            row = s.get(Profile, (tenant, user))
-            if row is None:
-                s.add(Profile(tenant_id=tenant, user_id=user, data=data, updated_at=self._now()))
-            else:
-                row.data = data
-                row.updated_at = self._now()
+            _upsert(s, Profile, values, ["tenant_id", "user_id"], ["data", "updated_at"])
 
     def get_case(self, tenant: str, client_name: str) -> ClientCase | None:
         with self._tx() as s:
@@ -419,23 +446,16 @@ class Database:
             raise StorageError("a stored case needs client.name")
         key = client_key(case.client.name)
         data = case.model_dump(mode="json", exclude_none=True)
+        values = {
+            "tenant_id": tenant,
+            "client_key": key,
+            "name": case.client.name,
+            "data": data,
+            "updated_at": self._now(),
+        }
         with self._tx() as s:
             self._ensure_tenant(s, tenant)
-            row = s.get(Case, (tenant, key))
-            if row is None:
-                s.add(
-                    Case(
-                        tenant_id=tenant,
-                        client_key=key,
-                        name=case.client.name,
-                        data=data,
-                        updated_at=self._now(),
-                    )
-                )
-            else:
-                row.name = case.client.name
-                row.data = data
-                row.updated_at = self._now()
+            _upsert(s, Case, values, ["tenant_id", "client_key"], ["name", "data", "updated_at"])
         return key
 
     def list_cases(self, tenant: str) -> list[str]:

@@ -41,8 +41,16 @@ def test_migrations_create_every_table_on_an_empty_database_and_are_idempotent(
     with db.engine.connect() as connection:
         tables = set(db.engine.dialect.get_table_names(connection))
     assert {
-        "tenants", "api_keys", "conversations", "messages", "profiles", "cases", "drafts",
-        "feedback", "audit_log", "alembic_version",
+        "tenants",
+        "api_keys",
+        "conversations",
+        "messages",
+        "profiles",
+        "cases",
+        "drafts",
+        "feedback",
+        "audit_log",
+        "alembic_version",
     } <= tables
 
 
@@ -171,3 +179,26 @@ def test_timestamps_come_from_the_injected_clock(settings: Settings) -> None:
     db.audit("local", "emergency", "rule:emergency.chest_pain", conv.id)
     entry = db.audit_log("local")[0]
     assert entry.created_at == when and entry.category == "emergency"
+
+
+def test_two_processes_migrating_one_new_file_at_once_both_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    code = (
+        "from assistant.settings import Settings; from assistant.storage import Database; "
+        f"db = Database(Settings(data_dir={str(tmp_path)!r}, database_url={url!r})); "
+        "db.create_conversation('local'); print(db.revision())"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [r[1][-500:] for r in results]
+    assert {r[0].decode().strip() for r in results} == {head_revision()}
+    db = Database(Settings(data_dir=tmp_path, database_url=url))
+    assert len(db.list_conversations("local")) == 3
