@@ -253,18 +253,26 @@ class Ingestor:
             name = pointer.collection if pointer else self._settings.collection
             self._pointer = pointer or Pointer(name, 0)
             self._store = self._opener(name)
-            self._manifest = Manifest(self._files.manifest_path(name), self._config)
-            report = IngestReport()
-            requeue = self._repair()
-            files, problems = discover(paths, self._manifest.by_path(), tenant or "")
-            report.failed.extend(problems)
-            self._remove_deleted(paths, files, problems, report)
-            have = {f.source for f in files}
-            files += [f for f in requeue if f.source not in have]
-            self._index(files, report, progress)
-            if pointer is None:
-                self._bump()
-            return report
+            try:
+                return self._update(paths, name, progress, tenant or "")
+            finally:
+                self._store.close()
+                if pointer is None:
+                    self._bump()
+
+    def _update(
+        self, paths: list[Path], name: str, progress: Progress | None, tenant: str
+    ) -> IngestReport:
+        self._manifest = Manifest(self._files.manifest_path(name), self._config)
+        report = IngestReport()
+        requeue = self._repair()
+        files, problems = discover(paths, self._manifest.by_path(), tenant)
+        report.failed.extend(problems)
+        self._remove_deleted(paths, files, problems, report)
+        have = {f.source for f in files}
+        files += [f for f in requeue if f.source not in have]
+        self._index(files, report, progress)
+        return report
 
     def remove(self, paths: Iterable[Path]) -> list[str]:
         """Drop the given files (or everything indexed under given folders) from the index."""
@@ -277,12 +285,15 @@ class Ingestor:
             self._store = self._opener(pointer.collection)
             self._manifest = Manifest(self._files.manifest_path(pointer.collection), self._config)
             removed = []
-            for source, entry in list(self._manifest.files.items()):
-                path = Path(str(entry.get("path", "")))
-                if any(_within(path, t) for t in targets):
-                    self._store.delete_source(source)
-                    del self._manifest.files[source]
-                    removed.append(source)
+            try:
+                for source, entry in list(self._manifest.files.items()):
+                    path = Path(str(entry.get("path", "")))
+                    if any(_within(path, t) for t in targets):
+                        self._store.delete_source(source)
+                        del self._manifest.files[source]
+                        removed.append(source)
+            finally:
+                self._store.close()
             if removed:
                 self._manifest.save()
                 self._bump()
@@ -306,19 +317,22 @@ class Ingestor:
                     carried.append(file)
         self._pointer = Pointer(old.collection if old else name, generation - 1)
         self._store = self._opener(name)
-        self._store.reset()
-        self._manifest = Manifest(self._files.manifest_path(name), self._config)
-        self._manifest.files, self._manifest.pending = {}, {}
-        report = IngestReport()
-        files, problems = discover(paths, {}, tenant)
-        report.failed.extend(problems)
-        have = {f.source for f in files}
-        files += [f for f in carried if f.source not in have]
-        self._index(files, report, progress, switch=False)
-        self._manifest.save()
-        keep = {name, old.collection if old else name}
-        self._files.write(Pointer(name, generation, old.collection if old else None))
-        self._drop_unused(keep)
+        try:
+            self._store.reset()
+            self._manifest = Manifest(self._files.manifest_path(name), self._config)
+            self._manifest.files, self._manifest.pending = {}, {}
+            report = IngestReport()
+            files, problems = discover(paths, {}, tenant)
+            report.failed.extend(problems)
+            have = {f.source for f in files}
+            files += [f for f in carried if f.source not in have]
+            self._index(files, report, progress, switch=False)
+            self._manifest.save()
+            keep = {name, old.collection if old else name}
+            self._files.write(Pointer(name, generation, old.collection if old else None))
+            self._drop_unused(keep)
+        finally:
+            self._store.close()
         return report
 
     def _drop_unused(self, keep: set[str]) -> None:

@@ -25,6 +25,9 @@ from assistant.store import StoredChunk, StoreOpener, VectorStore, Where
 
 _log = logging.getLogger(__name__)
 
+RETIRE_AFTER_S = 60.0
+"""A replaced snapshot's store is closed this long after the swap (requests take ms)."""
+
 
 class SearchError(ValueError):
     """A search request that cannot be served as asked."""
@@ -191,6 +194,7 @@ class Retriever:
         self._checked = 0.0
         self._next_allowed = 0.0
         self._snapshot: Snapshot | None = None
+        self._retired: list[tuple[float, VectorStore]] = []
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -214,10 +218,18 @@ class Retriever:
                 store.query(probe.astype(np.float32), 1)
             self._snapshot = snapshot
             done = time.monotonic()
+            self._retire(previous.store if previous else None, done)
             self._checked = done
             # Back-to-back refreshes (a long ingest elsewhere) leave requests at least half
             # the time between them; the first load, done before serving, does not count.
             self._next_allowed = done + (0.0 if first else min(done - started, 5.0))
+
+    def _retire(self, store: VectorStore | None, now: float) -> None:
+        """Close replaced stores once no request can still be using them."""
+        if store is not None:
+            self._retired.append((now, store))
+        while self._retired and now - self._retired[0][0] > RETIRE_AFTER_S:
+            self._retired.pop(0)[1].close()
 
     def _background_refresh(self) -> None:
         try:

@@ -55,6 +55,8 @@ class VectorStore(Protocol):
 
     def drop(self, name: str) -> None: ...
 
+    def close(self) -> None: ...
+
 
 StoreOpener = Callable[[str], VectorStore]
 """Opens (creating if needed) a collection by name with a view that is fresh from disk."""
@@ -79,15 +81,16 @@ def _fresh_persistent_client(path: Path) -> Any:
 class ChromaStore:
     """A Chroma collection with cosine distance; embeddings are always supplied by us."""
 
-    def __init__(self, client: Any, collection: str) -> None:
+    def __init__(self, client: Any, collection: str, owned: bool = False) -> None:
         self._client = client
         self.name = collection
+        self._owned = owned
         self._collection = self._open()
 
     @classmethod
     def persistent(cls, path: Path, collection: str) -> ChromaStore:
         path.mkdir(parents=True, exist_ok=True)
-        return cls(_fresh_persistent_client(path), collection)
+        return cls(_fresh_persistent_client(path), collection, owned=True)
 
     @classmethod
     def http(cls, url: str, collection: str) -> ChromaStore:
@@ -214,3 +217,11 @@ class ChromaStore:
             raise ValueError("cannot drop the open collection")
         with contextlib.suppress(Exception):
             self._client.delete_collection(name)
+
+    def close(self) -> None:
+        """Release an embedded client's memory (its own vector index copy); a no-op for
+        servers, whose HTTP clients are shared."""
+        if self._owned:
+            with contextlib.suppress(Exception):
+                self._client._system.stop()
+            self._owned = False
