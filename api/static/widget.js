@@ -56,18 +56,20 @@ header button{min-height:40px;min-width:40px;padding:6px 10px;border:1px solid c
 border-radius:8px;background:transparent;color:inherit}
 header button:focus-visible{outline-color:currentColor}
 .x{font-size:1.3em;line-height:1}
-.pin{max-height:40%;overflow:auto;flex:none;margin:8px 8px 0}
+.pin{max-height:55%;overflow:auto;flex:none;margin:8px 8px 0}
 .log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}
 .hint{margin:auto 8px;color:var(--mut);text-align:center}
 .msg{max-width:92%;padding:9px 12px;border-radius:12px;overflow-wrap:anywhere}
 .user{align-self:flex-end;background:var(--acc);color:var(--acc-fg);white-space:pre-wrap}
 .bot{align-self:flex-start;background:var(--soft);border:1px solid var(--line)}
+.bot:has(.draft){max-width:100%}
 .bot p,.bot ul,.bot ol,.bot pre,.bot blockquote,.bot table{margin:.4em 0}
 .bot ul,.bot ol{padding-left:1.3em}
 .bot h1,.bot h2,.bot h3,.bot h4{font-size:1em;margin:.5em 0 .3em}
 .bot pre{overflow-x:auto;white-space:pre-wrap}
 .bot table{border-collapse:collapse;display:block;overflow-x:auto}
-.bot th,.bot td{border:1px solid var(--line);padding:2px 6px}
+.bot th,.bot td{border:1px solid var(--line);padding:2px 6px;overflow-wrap:normal;
+vertical-align:top}
 .bot a{color:var(--link)}
 .body.streaming{white-space:pre-wrap}
 .emergency{background:var(--em-bg);border:2px solid var(--em-bd);color:var(--em-fg)}
@@ -91,7 +93,7 @@ summary{cursor:pointer;color:var(--link);padding:2px 0}
 .doc{max-height:220px;overflow:auto;padding:6px;border:1px dashed var(--line);border-radius:6px}
 .warn{margin:4px 0;padding-left:1.2em;color:var(--rf-fg)}
 .row{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px;align-items:center}
-.btn{min-height:36px;padding:4px 10px;border:1px solid var(--line);border-radius:8px;
+.btn{min-height:36px;padding:4px 9px;border:1px solid var(--line);border-radius:8px;
 background:var(--bg);color:var(--fg)}
 .btn[aria-pressed=true]{background:var(--acc);color:var(--acc-fg);border-color:var(--acc)}
 .fb{font-size:.9em;color:var(--mut)}
@@ -103,7 +105,7 @@ border-radius:8px;background:var(--bg)}
 form{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--line)}
 textarea{flex:1;min-width:0;min-height:44px;max-height:140px;resize:none;padding:10px;
 border:1px solid var(--mut);border-radius:10px;background:var(--bg)}
-.send{min-height:44px;padding:8px 16px;border:0;border-radius:10px;background:var(--acc);
+.send{min-height:44px;padding:8px 16px;border:1px solid var(--line);border-radius:10px;background:var(--acc);
 color:var(--acc-fg);font-weight:600}
 .foot{margin:0;padding:0 12px 8px;font-size:.78em;color:var(--mut)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -149,6 +151,10 @@ function safeFragment(html) {
         const ok = (name === "href" && /^(https?:|mailto:)/i.test(value.trim())) ||
           name === "title" || (name === "start" && /^\d+$/.test(value));
         if (!ok) node.removeAttribute(name);
+      }
+      if (node.localName === "a" && !node.hasAttribute("href")) {
+        node.replaceWith(document.createTextNode(node.textContent)); // e.g. a relative link
+        continue;
       }
       if (node.localName === "a") {
         node.setAttribute("target", "_blank");
@@ -225,9 +231,12 @@ class MesAiChat extends HTMLElement {
     this.log = el("div", {
       class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
     });
-    this.pin = el("div", { class: "pin", hidden: true });
+    this.pin = el("div", {
+      class: "pin", role: "region", "aria-label": "Emergency reply", tabindex: "0", hidden: true,
+    });
     this.input = el("textarea", {
       id: "mes-input", rows: "1", maxlength: "4000", placeholder: "Ask a question…",
+      oninput: () => this.fit(),
       onkeydown: (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
           e.preventDefault();
@@ -259,6 +268,12 @@ class MesAiChat extends HTMLElement {
       text: "Answers come from the MES framework. Not medical advice: in an emergency call 911.",
     }));
     root.append(this.launcher, this.panel);
+  }
+
+  /** Grow the message box with its text, up to the CSS max-height. */
+  fit() {
+    this.input.style.height = "auto";
+    this.input.style.height = `${this.input.scrollHeight + 2}px`;
   }
 
   open() {
@@ -363,6 +378,7 @@ class MesAiChat extends HTMLElement {
     if (!message || this.busy) return;
     this.busy = true;
     this.input.value = "";
+    this.fit();
     this.addUser(message);
     this.state.messages.push({ role: "user", text: message });
     this.save();
@@ -446,7 +462,16 @@ class MesAiChat extends HTMLElement {
     const body = node.querySelector(".body");
     body.classList.remove("streaming");
     body.replaceChildren(m.html ? safeFragment(m.html) : el("p", { text: m.text || "" }));
-    if (m.citations?.length) node.append(this.citations(m.citations));
+    if (m.citations?.length) {
+      // the expandable list below replaces a plain "Sources:" list at the end of the reply
+      const list = body.lastElementChild;
+      const label = list?.previousElementSibling;
+      if (list?.localName === "ul" && /^sources:?$/i.test(label?.textContent.trim() || "")) {
+        list.remove();
+        label.remove();
+      }
+      node.append(this.citations(m.citations));
+    }
     if (m.draft) node.append(this.draftCard(m.draft));
     if (m.message_id && m.category !== "error") node.append(this.feedback(m));
     node.setAttribute("aria-busy", "false");
