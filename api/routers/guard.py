@@ -17,7 +17,14 @@ class GuardRequest(BaseModel):
     text: str = Field(max_length=200_000)
 
 
-@router.post("/guard")
+class GuardResponse(BaseModel):
+    category: str
+    allowed: bool
+    reason: str
+    message: str | None = None
+
+
+@router.post("/guard", response_model=GuardResponse)
 def guard(
     body: GuardRequest, services: ServicesDep
 ) -> dict[str, object]:

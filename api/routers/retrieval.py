@@ -5,16 +5,39 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from api.auth import CallerDep
 from api.deps import ServicesDep
-from api.errors import ApiError
+from api.errors import ApiError, ErrorBody
 from assistant.retrieval import IndexEmptyError, SearchError
 
 router = APIRouter()
 
 
-@router.get("/healthz")
+class HealthResponse(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+    generation: int
+    llm: bool
+
+
+class SearchHit(BaseModel):
+    text: str
+    source: str
+    title: str
+    section: str
+    score: float
+    id: str = ""
+    flagged: bool = False
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchHit]
+
+
+@router.get("/healthz", response_model=HealthResponse)
 def healthz(services: ServicesDep) -> dict[str, object]:
     stats = services.retriever.stats()
     return {
@@ -26,7 +49,7 @@ def healthz(services: ServicesDep) -> dict[str, object]:
     }
 
 
-@router.get("/v1/search")
+@router.get("/v1/search", response_model=SearchResponse, responses={422: {"model": ErrorBody}})
 def search(
     services: ServicesDep,
     caller: CallerDep,

@@ -89,6 +89,14 @@ def test_openapi_documents_the_error_shape_for_every_422(client: TestClient) -> 
     }
     assert bodies["/v1/drafts/{kind}"].endswith("/DraftRequest")
     assert bodies["/v1/tiers/gap"].endswith("/PractitionerProfile")
+    assert bodies["/v1/guard"].endswith("/GuardRequest")
+    answers = {
+        p: ops["post" if "post" in ops else "get"]["responses"]["200"]["content"]["application/json"]["schema"].get("$ref", "")
+        for p, ops in schema["paths"].items() if p in {"/healthz", "/v1/search", "/v1/guard", "/v1/drafts/{kind}", "/v1/tiers/gap"}
+    }
+    assert {p: a.rsplit("/", 1)[-1] for p, a in answers.items()} == {
+        "/healthz": "HealthResponse", "/v1/search": "SearchResponse", "/v1/guard": "GuardResponse",
+        "/v1/drafts/{kind}": "DraftResponse", "/v1/tiers/gap": "TierGap"}
 
 
 RAW_CASE = json.dumps({"case": _case()})
