@@ -62,7 +62,19 @@ def needs_fallback(text: str) -> bool:
 Fonts = dict[str, Any]
 
 
-def _install_fonts(pdf: FPDF, fallback: bool, shaping: bool, loaded: Fonts | None) -> None:
+def styles_used(text: str) -> list[str]:
+    """The DejaVu faces a text needs: regular and bold always, italics only when used."""
+    found = {"", "B"}
+    for line in text.splitlines():
+        for run in runs(line):
+            if run.italic:
+                found.add("BI" if run.bold else "I")
+    return [style for style in _FACES if style in found]
+
+
+def _install_fonts(
+    pdf: FPDF, styles: list[str], fallback: bool, shaping: bool, loaded: Fonts | None
+) -> None:
     """Embed the packaged Unicode fonts; Arabic and other complex scripts are shaped.
 
     The large CJK fallback font is loaded only for a draft that has characters DejaVu lacks.
@@ -72,8 +84,8 @@ def _install_fonts(pdf: FPDF, fallback: bool, shaping: bool, loaded: Fonts | Non
     if loaded is not None:
         pdf.fonts.update(loaded)
     else:
-        for style, name in _FACES.items():
-            pdf.add_font(FAMILY, style, str(FONTS_DIR / name))
+        for style in styles:
+            pdf.add_font(FAMILY, style, str(FONTS_DIR / _FACES[style]))
         if fallback:
             pdf.add_font(_FALLBACK[0], "", str(FONTS_DIR / _FALLBACK[1]))
     if fallback:
@@ -84,14 +96,19 @@ def _install_fonts(pdf: FPDF, fallback: bool, shaping: bool, loaded: Fonts | Non
 
 class _Page(FPDF):
     def __init__(
-        self, letterhead: list[str], size: float, text: str, fonts: Fonts | None = None
+        self,
+        letterhead: list[str],
+        size: float,
+        text: str,
+        styles: list[str],
+        fonts: Fonts | None = None,
     ) -> None:
         super().__init__(format="Letter", unit="mm")
         self.letterhead = letterhead
         self.size = size
         self.set_margins(18, 14, 18)
         self.set_auto_page_break(True, margin=14)
-        _install_fonts(self, needs_fallback(text), needs_shaping(text), fonts)
+        _install_fonts(self, styles, needs_fallback(text), needs_shaping(text), fonts)
 
     def header(self) -> None:
         for n, line in enumerate(self.letterhead):
@@ -220,12 +237,14 @@ def _cell_markup(text: str) -> str:
 
 
 def _render(draft: Draft, size: float, fonts: Fonts | None, flat: bool = False) -> FPDF:
-    text = "".join([draft.title, draft.body, *draft.letterhead])
-    pdf = _Page(draft.letterhead, size, text, fonts)
+    blocks = bounded(parse(draft.body), BUDGET, catalog.messages()["export"]["truncated"])
+    cells = [c for b in blocks for r in b.rows for c in r]
+    laid_out = "\n".join([*draft.letterhead, *(x for b in blocks for x in b.lines), *cells])
+    pdf = _Page(draft.letterhead, size, draft.title + laid_out, styles_used(laid_out), fonts)
     pdf.set_title(draft.title)
     pdf.set_creator("MES AI")
     pdf.add_page()
-    for block in bounded(parse(draft.body), BUDGET, catalog.messages()["export"]["truncated"]):
+    for block in blocks:
         _block(pdf, block, size, flat)
     return pdf
 
