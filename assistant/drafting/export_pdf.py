@@ -18,6 +18,7 @@ from assistant.drafting.blocks import Block, Budget, bounded, parse, plain_text,
 from assistant.drafting.options import Draft
 
 BUDGET = Budget(rows=30, chars=12_000)  # a one-page document holds about 5,000
+SHAPED_BUDGET = Budget(rows=30, chars=6_000)  # shaped scripts (Arabic...) cost more per line
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
@@ -237,7 +238,8 @@ def _cell_markup(text: str) -> str:
 
 
 def _render(draft: Draft, size: float, fonts: Fonts | None, flat: bool = False) -> FPDF:
-    blocks = bounded(parse(draft.body), BUDGET, catalog.messages()["export"]["truncated"])
+    budget = SHAPED_BUDGET if needs_shaping(draft.body) else BUDGET
+    blocks = bounded(parse(draft.body), budget, catalog.messages()["export"]["truncated"])
     cells = [c for b in blocks for r in b.rows for c in r]
     laid_out = "\n".join([*draft.letterhead, *(x for b in blocks for x in b.lines), *cells])
     pdf = _Page(draft.letterhead, size, draft.title + laid_out, styles_used(laid_out), fonts)
