@@ -99,3 +99,14 @@ def test_tier_gap_lists_what_is_missing_for_the_next_tier(client: TestClient) ->
     assert {m["requirement"] for m in payload["missing"]}
     assert all({"requirement", "have", "need"} <= set(m) for m in payload["missing"])
     assert payload["skills_missing"]
+
+
+def test_tier_gap_over_http_uses_a_checklist_imported_into_the_data_dir(tmp_path: Path) -> None:
+    from assistant.skills import import_skills, imported_skills_path
+
+    settings = Settings(data_dir=tmp_path / "data")
+    official = tmp_path / "official.csv"
+    official.write_text("id,tier,name\nX01,essential,Only skill\n")
+    import_skills(official, imported_skills_path(settings.data_dir))
+    payload = TestClient(create_app(settings)).post("/v1/tiers/gap", json={"current_tier": "essential"}).json()
+    assert [s["id"] for s in payload["skills_missing"]] == ["X01"]

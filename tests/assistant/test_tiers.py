@@ -156,3 +156,17 @@ def test_an_imported_checklist_is_used_without_a_restart(tmp_path: Path) -> None
     import_skills(official, skills)
     after = tier_gap(profile, KNOWLEDGE_DIR / "tiers.yaml", skills)
     assert [s.id for s in after.skills_missing] == ["OE1", "OE2"]
+
+
+def test_an_imported_checklist_in_the_data_dir_is_the_one_the_tier_gap_uses(tmp_path: Path) -> None:
+    from assistant.skills import imported_skills_path, skills_file
+
+    data_dir = tmp_path / "data"
+    assert skills_file(data_dir, KNOWLEDGE_DIR) == KNOWLEDGE_DIR / "skills.yaml"
+    official = tmp_path / "official.csv"
+    official.write_text("id,tier,name\nX01,essential,Only skill\n")
+    import_skills(official, imported_skills_path(data_dir))
+    chosen = skills_file(data_dir, KNOWLEDGE_DIR)
+    assert chosen == data_dir / "knowledge" / "skills.yaml"
+    gap = tier_gap(PractitionerProfile(current_tier="essential"), KNOWLEDGE_DIR / "tiers.yaml", chosen)
+    assert [s.id for s in gap.skills_missing] == ["X01"]
