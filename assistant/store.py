@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from assistant.chunking import Chunk
 from assistant.embeddings import Vectors
 
 Where = dict[str, Any]
+_CLIENT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,11 @@ def _fresh_persistent_client(path: Path) -> Any:
     settings = ChromaSettings(
         anonymized_telemetry=False, is_persistent=True, persist_directory=str(path)
     )
-    with contextlib.suppress(Exception):  # private cache; a miss only costs a reload
-        identifier = SharedSystemClient._get_identifier_from_settings(settings)
-        SharedSystemClient._identifier_to_system.pop(identifier, None)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    with _CLIENT_LOCK:  # each caller gets its own client, never one another thread just made
+        with contextlib.suppress(Exception):  # private cache; a miss only costs a reload
+            identifier = SharedSystemClient._get_identifier_from_settings(settings)
+            SharedSystemClient._identifier_to_system.pop(identifier, None)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 class ChromaStore:
