@@ -6,7 +6,17 @@ from fastapi import Depends, FastAPI
 
 from api.auth import authorize, install_auth
 from api.errors import BodySizeLimit, install_error_handlers
-from api.routers import conversations, documents, drafts, feedback, guard, retrieval, widget
+from api.routers import (
+    chat,
+    completions,
+    conversations,
+    documents,
+    drafts,
+    feedback,
+    guard,
+    retrieval,
+    widget,
+)
 from assistant.services import Services
 from assistant.settings import Settings
 
@@ -22,6 +32,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(retrieval.router)
     app.include_router(drafts.router)
     app.include_router(guard.router)
+    app.include_router(chat.router)
+    app.include_router(completions.router)
     app.include_router(conversations.router)
     app.include_router(feedback.router)
     app.include_router(documents.router)
