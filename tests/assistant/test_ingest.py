@@ -11,6 +11,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.services import Services
 from assistant.settings import Settings
@@ -153,6 +155,7 @@ def test_passages_with_instructions_to_the_assistant_are_flagged_and_kept_as_dat
     assert results["corpus/clean.md"].flagged is False
 
 
+@pytest.mark.slow
 def test_rebuild_killed_with_sigkill_leaves_the_old_index_live_and_the_next_rebuild_cleans_up(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
