@@ -1,0 +1,315 @@
+"""Embedding backends side by side (issue 11): PyTorch fp32, ONNX Runtime fp32 and int8.
+
+For each backend: model load, query encode p50 (wall and CPU time), search p50/p95 and
+recall@5/MRR on the knowledge index, guard p50/p95 on the held-out split, ingest chunks/s at
+1,000 synthetic files against the encode floor, and server RSS at ~16k chunks. Once: the ONNX
+export's setup time. Prints the figures; `--record` replaces this script's section of
+bench/RESULTS.md. The machine is shared: CPU time per call is printed beside wall time.
+
+Run: .venv/bin/python bench/bench_embeddings.py [--record] [--skip-rss] [--files 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_index import Writer, synthetic_corpus  # noqa: E402
+
+from assistant.embeddings import Embedder, SentenceTransformerEmbedder  # noqa: E402
+from assistant.embeddings_onnx import OnnxEmbedder, OnnxInt8Embedder, export_model  # noqa: E402
+from assistant.evaluation import evaluate_retrieval, load_questions  # noqa: E402
+from assistant.services import Services  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+QUESTIONS = ROOT / "assistant" / "data" / "retrieval_questions.jsonl"
+BACKENDS = ("torch", "onnx", "onnx-int8")
+SECTION = "\n## Embedding backends ("
+
+_SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from api.app import create_app
+from assistant.services import Services
+from assistant.settings import Settings
+settings = Settings(data_dir=Path(sys.argv[1]), embedding_backend=sys.argv[3])
+services = Services(settings)
+services.embedder.embed_query("warm up")
+services.retriever.refresh()
+uvicorn.run(create_app(settings, services), host="127.0.0.1", port=int(sys.argv[2]),
+            log_level="warning")
+"""
+
+
+def _pct(samples: Sequence[float]) -> tuple[float, float]:
+    ms = np.array(samples) * 1000
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+
+def _timed(call: Callable[[], Any]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.thread_time()
+    call()
+    return time.perf_counter() - wall, time.thread_time() - cpu
+
+
+def _embedder(backend: str, models: Path) -> Embedder:
+    match backend:
+        case "onnx":
+            return OnnxEmbedder(export_model(models).path, _source(), cache_size=0)
+        case "onnx-int8":
+            path = export_model(models, variant="int8").path
+            return OnnxInt8Embedder(path, _source(), cache_size=0)
+        case _:
+            return SentenceTransformerEmbedder(cache_size=0)
+
+
+def _source() -> Path:
+    from assistant.embeddings import packaged_model_dir
+
+    return packaged_model_dir()
+
+
+def export_figures(work: Path) -> dict[str, float]:
+    """A fresh export of both variants, as `mes-ai models export` does at setup."""
+    fp32 = export_model(work / "export", variant="fp32")
+    int8 = export_model(work / "export", variant="int8")
+    return {
+        "export_fp32_s": fp32.seconds,
+        "export_int8_s": int8.seconds,
+        "onnx_fp32_mb": fp32.path.stat().st_size / 1e6,
+        "onnx_int8_mb": int8.path.stat().st_size / 1e6,
+    }
+
+
+def backend_figures(
+    backend: str, work: Path, models: Path, files: int, passes: int, guard_messages: int
+) -> dict[str, float]:
+    f: dict[str, float] = {}
+    start = time.perf_counter()
+    embedder = _embedder(backend, models)
+    embedder.embed(["warm up"])
+    f["load_s"] = time.perf_counter() - start
+
+    questions = load_questions(QUESTIONS)
+    queries = [q["q"] for q in questions]
+    walls, cpus = [], []
+    for q in queries * max(passes, 3):
+        wall, cpu = _timed(lambda q=q: embedder.embed([q]))
+        walls.append(wall)
+        cpus.append(cpu)
+    f["encode_p50_ms"] = float(np.median(walls) * 1000)
+    f["encode_cpu_p50_ms"] = float(np.median(cpus) * 1000)
+
+    services = Services(Settings(data_dir=work / f"kb-{backend}"), embedder=embedder)
+    services.ingest([services.settings.knowledge_dir])
+    score = evaluate_retrieval(services.retriever, questions, 5)
+    f["recall_at_5"], f["mrr"] = score.recall_at_k, score.mrr
+    f["chunks"] = services.retriever.chunk_count
+    samples = []
+    for q in queries * passes:
+        samples.append(_timed(lambda q=q: services.search(q, 5))[0])
+    f["search_p50_ms"], f["search_p95_ms"] = _pct(samples)
+
+    from guardrails import ScopeGuard
+    from guardrails.dataset import heldout_examples
+
+    guard = ScopeGuard(services.settings, embedder)
+    start = time.perf_counter()
+    guard.warm()
+    f["guard_train_s"] = time.perf_counter() - start
+    texts = [e.text for e in heldout_examples()][: guard_messages or None]
+    guard.check_input("warm up")
+    samples = [_timed(lambda t=t: guard.check_input(t))[0] for t in texts]
+    f["guard_p50_ms"], f["guard_p95_ms"] = _pct(samples)
+
+    if files:
+        f.update(throughput(embedder, work / f"tp-{backend}", files))
+    return f
+
+
+def throughput(embedder: Embedder, work: Path, files: int) -> dict[str, float]:
+    """Our ingest of `files` synthetic files, and one `embed` call of the same chunks (floor)."""
+    from assistant.chunking import chunk_document
+    from assistant.ingest import discover
+    from assistant.loaders import load_document
+
+    corpus = work / "corpus"
+    synthetic_corpus(corpus, files, 2, seed=11, lo=20, hi=60)
+    settings = Settings(data_dir=work / "data")
+    services = Services(settings, embedder=embedder)
+    start = time.perf_counter()
+    report = services.ingest([corpus])
+    ours = time.perf_counter() - start
+    found, _ = discover([corpus])
+    texts = [
+        c.context_text
+        for item in found
+        for c in chunk_document(
+            load_document(item.path), item.source, settings.chunk_size, settings.chunk_overlap
+        )
+    ]
+    floor = _timed(lambda: embedder.embed(texts))[0]
+    return {
+        "tp_files": files,
+        "tp_chunks": report.chunks_written,
+        "tp_chunks_per_s": report.chunks_written / ours,
+        "tp_floor_chunks_per_s": len(texts) / floor,
+    }
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MES_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def rss_figures(work: Path, models: Path, files: int, sections: int) -> dict[str, float]:
+    """One ~16k-chunk index (stand-in vectors), then a server per backend on it."""
+    data, corpus = work / "big-data", work / "big"
+    synthetic_corpus(corpus, files, sections)
+    writer = Writer(data)
+    try:
+        figures = {"big_chunks": float(writer.send("ingest", corpus)["chunks_written"])}
+    finally:
+        writer.close()
+    shutil.copytree(models / "models", data / "models")  # the setup step's export
+    queries = [" ".join(w) for w in np.random.default_rng(3).choice(["knee", "hip", "gait",
+               "balance", "referral", "strength", "posture", "stairs"], (300, 4))]
+    for backend in BACKENDS:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-c", _SERVER, str(data), str(port), backend],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
+        )
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
+                while True:
+                    try:
+                        if http.get("/healthz").status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        time.sleep(0.5)
+                samples = []
+                for q in queries:
+                    t = time.perf_counter()
+                    http.get("/v1/search", params={"q": q, "k": 5}).raise_for_status()
+                    samples.append(time.perf_counter() - t)
+                figures[f"{backend}_rss_mb"] = _rss_mb(server.pid)
+                figures[f"{backend}_http_search_p50_ms"] = _pct(samples[20:])[0]
+        finally:
+            server.terminate()
+            server.wait()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--record", action="store_true", help="write to bench/RESULTS.md")
+    parser.add_argument("--files", type=int, default=1000, help="ingest throughput files (0 skips)")
+    parser.add_argument("--skip-rss", action="store_true", help="skip the 16k-chunk server runs")
+    parser.add_argument("--big-files", type=int, default=2000)
+    parser.add_argument("--big-sections", type=int, default=8)
+    parser.add_argument("--passes", type=int, default=3, help="passes over the search questions")
+    parser.add_argument("--guard-messages", type=int, default=0, help="held-out messages (0: all)")
+    parser.add_argument("--work", type=Path, help="keep the indexes and guard caches here")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="mes-bench-emb-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(UTC)
+    try:
+        shared = export_figures(work)
+        print(json.dumps(shared), flush=True)
+        per: dict[str, dict[str, float]] = {}
+        for backend in BACKENDS:
+            per[backend] = backend_figures(
+                backend, work, work / "export", args.files, args.passes, args.guard_messages
+            )
+            print(backend, json.dumps({k: round(v, 3) for k, v in per[backend].items()}), flush=True)
+        if not args.skip_rss:
+            shared.update(rss_figures(work, work / "export", args.big_files, args.big_sections))
+            print(json.dumps(shared), flush=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    load = os.getloadavg()
+    if args.record:
+        _record(shared, per, started, load)
+
+
+def _record(
+    shared: dict[str, float],
+    per: dict[str, dict[str, float]],
+    started: datetime,
+    load: tuple[float, float, float],
+) -> None:
+    def row(label: str, cell: Callable[[dict[str, float], str], str]) -> str:
+        return f"| {label} | " + " | ".join(cell(per[b], b) for b in BACKENDS) + " |"
+
+    def rss(_: dict[str, float], b: str) -> str:
+        value = shared.get(f"{b}_rss_mb")
+        return f"{value:.0f} MB" if value is not None else "not run"
+
+    rows = [
+        row("model load (warm file cache)", lambda f, _: f"{f['load_s']:.2f} s"),
+        row("query encode p50, wall / CPU time", lambda f, _: f"{f['encode_p50_ms']:.1f} / {f['encode_cpu_p50_ms']:.1f} ms"),
+        row("search p50 / p95 (knowledge/, k=5, no query cache)", lambda f, _: f"{f['search_p50_ms']:.1f} / {f['search_p95_ms']:.1f} ms"),
+        row("recall@5 / MRR (retrieval question set)", lambda f, _: f"{f['recall_at_5']:.3f} / {f['mrr']:.3f}"),
+        row("guard p50 / p95 (held-out split, no cache)", lambda f, _: f"{f['guard_p50_ms']:.1f} / {f['guard_p95_ms']:.1f} ms"),
+        row("guard classifier training (cold, once per backend)", lambda f, _: f"{f['guard_train_s']:.1f} s"),
+    ]
+    if "tp_chunks" in per[BACKENDS[0]]:
+        first = per[BACKENDS[0]]
+        rows.append(row(f"ingest, {int(first['tp_chunks'])} chunks of {int(first['tp_files'])} files: ours / encode floor",
+                        lambda f, _: f"{f['tp_chunks_per_s']:.1f} / {f['tp_floor_chunks_per_s']:.1f} chunks/s"))
+    if "big_chunks" in shared:
+        rows.append(row(f"server RSS at {int(shared['big_chunks'])} chunks, after 300 searches", rss))
+    block = f"""{SECTION}{started.date().isoformat()}, `python bench/bench_embeddings.py --record`)
+
+One run, started {started.strftime('%H:%M')} UTC on the shared 2-core machine: other helpers were
+running tests and benchmarks (load average {load[0]:.1f} at the end), so wall times are inflated
+and noisy; the CPU-time column of the query encode is the steadier figure.
+
+| figure | PyTorch fp32 | ONNX fp32 | ONNX int8 |
+|---|---|---|---|
+{chr(10).join(rows)}
+
+Export at setup (`mes-ai models export`, once per model, cached in data_dir/models): fp32
+{shared['export_fp32_s']:.1f} s ({shared['onnx_fp32_mb']:.0f} MB), int8 quantisation
+{shared['export_int8_s']:.1f} s more ({shared['onnx_int8_mb']:.0f} MB).
+"""
+    results = ROOT / "bench" / "RESULTS.md"
+    text = results.read_text() if results.exists() else "# Benchmarks\n"
+    start = text.find(SECTION)
+    if start != -1:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + (text[end:] if end != -1 else "")
+    results.write_text(text.rstrip("\n") + "\n" + block)
+
+
+if __name__ == "__main__":
+    main()
