@@ -66,15 +66,34 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+            # FastAPI's answer when the JSON parser itself fails (e.g. nesting too deep)
+            return JSONResponse(
+                error_body("invalid_request", "body: malformed JSON (it cannot be parsed)"),
+                status_code=422,
+            )
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(
             error_body(code, str(exc.detail)),
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=_with_head(getattr(exc, "headers", None)),
         )
 
     app.add_middleware(HeadAsGet)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
+def _with_head(headers: dict[str, str] | None) -> dict[str, str] | None:
+    """A 405's `Allow` names HEAD wherever GET is allowed (HeadAsGet answers it)."""
+    if not headers or "Allow" not in headers:
+        return headers
+    methods = [m.strip() for m in headers["Allow"].split(",") if m.strip()]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.append("HEAD")
+    return {**headers, "Allow": ", ".join(methods)}
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

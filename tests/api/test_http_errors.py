@@ -155,7 +155,23 @@ def test_a_multilingual_name_comes_back_right_in_pdf_and_docx(client: TestClient
     assert "مريم 李小龍 Zoë Łukasz" in paragraphs
 
 
-def test_malformed_json_is_a_422_in_the_same_shape(client: TestClient) -> None:
-    response = client.post("/v1/guard", content=b'{"text": ', headers={"content-type": "application/json"})
+@pytest.mark.parametrize(
+    "body",
+    [b'{"text": ', b"[" * 100_000 + b"]" * 100_000, b'{"case": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"],
+    ids=["truncated", "nested-too-deep", "case-nested-too-deep"],
+)
+@pytest.mark.parametrize("path", ["/v1/guard", "/v1/drafts/session-log", "/v1/tiers/gap"])
+def test_malformed_json_is_a_422_in_the_same_shape(client: TestClient, path: str, body: bytes) -> None:
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert "malformed JSON" in _error(response)["message"]
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "POST", "OPTIONS"])
+@pytest.mark.parametrize("path", ["/healthz", "/v1/search", "/openapi.json"])
+def test_a_405_on_a_get_route_allows_head_too(client: TestClient, method: str, path: str) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["allow"].split(",")}
+    assert {"GET", "HEAD"} <= allowed
+    assert client.head(path).status_code != 405
