@@ -21,6 +21,10 @@ from assistant.settings import Settings
 Stamp = tuple[int, int, int] | None
 
 
+class IndexPointerError(ValueError):
+    """`index.json` exists but cannot be read; `mes-ai ingest --rebuild` repairs it."""
+
+
 @dataclass(frozen=True)
 class Pointer:
     """The live collection, the change counter, and the collection it replaced."""
@@ -47,19 +51,33 @@ class IndexFiles:
         return self.data_dir / f"manifest-{collection}.json"
 
     def read(self) -> Pointer | None:
-        """The live pointer; None when no index was ever built here (nothing is created)."""
+        """The live pointer; None when no index was ever built here (nothing is created).
+
+        Raises IndexPointerError when the pointer exists but cannot be read: guessing a
+        collection would serve (or write into) a stale one.
+        """
         try:
-            data = json.loads(self.pointer_path.read_text("utf-8"))
+            text = self.pointer_path.read_text("utf-8")
+        except FileNotFoundError:
+            if self.legacy_manifest.is_file():  # an index built before the pointer existed
+                return Pointer(self.base, 0)
+            return None
+        except (OSError, ValueError) as exc:
+            raise self._unreadable(exc) from exc
+        try:
+            data = json.loads(text)
             return Pointer(
                 str(data["collection"]), int(data["generation"]), data.get("previous") or None
             )
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        if self.legacy_manifest.is_file():  # an index built before the pointer existed
-            return Pointer(self.base, 0)
-        return None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception) -> IndexPointerError:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return IndexPointerError(
+            f"{self.pointer_path} is unreadable ({type(exc).__name__}: {reason}); "
+            "rebuild the index with `mes-ai ingest --rebuild`"
+        )
 
     def write(self, pointer: Pointer) -> None:
         atomic.write_json(

@@ -25,7 +25,7 @@ import numpy as np
 from assistant import atomic
 from assistant.chunking import Chunk, chunk_document
 from assistant.embeddings import Embedder
-from assistant.generation import IndexFiles, Pointer
+from assistant.generation import IndexFiles, IndexPointerError, Pointer
 from assistant.loaders import SUPPORTED_SUFFIXES, LoaderError, load_document
 from assistant.settings import Settings
 from assistant.store import StoreOpener
@@ -247,7 +247,12 @@ class Ingestor:
             if not os.path.lexists(given.expanduser()):
                 raise IngestError(f"path not found: {given}")
         with self._files.writer_lock():
-            pointer = self._files.read()
+            try:
+                pointer = self._files.read()
+            except IndexPointerError as exc:
+                if not rebuild:
+                    raise IngestError(str(exc)) from exc
+                pointer = None  # a rebuild writes a new pointer: the repair
             if rebuild:
                 return self._rebuild(paths, pointer, progress, tenant or "")
             name = pointer.collection if pointer else self._settings.collection
@@ -278,7 +283,10 @@ class Ingestor:
         """Drop the given files (or everything indexed under given folders) from the index."""
         targets = [p.expanduser().resolve() for p in paths]
         with self._files.writer_lock():
-            pointer = self._files.read()
+            try:
+                pointer = self._files.read()
+            except IndexPointerError as exc:
+                raise IngestError(str(exc)) from exc
             if pointer is None:
                 return []
             self._pointer = pointer

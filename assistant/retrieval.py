@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from assistant.embeddings import Embedder
-from assistant.generation import IndexFiles, Pointer, Stamp
+from assistant.generation import IndexFiles, IndexPointerError, Pointer, Stamp
 from assistant.lexical import BM25Index, Terms, Vocabulary
 from assistant.store import StoredChunk, StoreOpener, VectorStore, Where
 
@@ -35,6 +35,10 @@ class SearchError(ValueError):
 
 class IndexEmptyError(SearchError):
     """Nothing is indexed yet."""
+
+
+class IndexUnreadableError(SearchError):
+    """The index pointer is damaged; the message says how to repair it."""
 
 
 @dataclass(frozen=True)
@@ -289,7 +293,10 @@ class Retriever:
             raise SearchError(f"the query is longer than {self._max_query_chars} characters")
         if not 1 <= k <= self._k_max:
             raise SearchError(f"k must be between 1 and {self._k_max}")
-        snap = self.snapshot()
+        try:
+            snap = self.snapshot()
+        except IndexPointerError as exc:
+            raise IndexUnreadableError(str(exc)) from exc
         if not snap.chunks or snap.store is None:
             raise IndexEmptyError(
                 f"the index in {self._files.data_dir.resolve()} is empty: build it with "

@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from api.auth import CallerDep
 from api.deps import ServicesDep
 from api.errors import ApiError, ErrorBody
-from assistant.retrieval import IndexEmptyError, SearchError
+from assistant.generation import IndexPointerError
+from assistant.retrieval import IndexEmptyError, IndexUnreadableError, SearchError
 
 router = APIRouter()
 
@@ -37,9 +38,12 @@ class SearchResponse(BaseModel):
     results: list[SearchHit]
 
 
-@router.get("/healthz", response_model=HealthResponse)
+@router.get("/healthz", response_model=HealthResponse, responses={503: {"model": ErrorBody}})
 def healthz(services: ServicesDep) -> dict[str, object]:
-    stats = services.retriever.stats()
+    try:
+        stats = services.retriever.stats()
+    except IndexPointerError as exc:
+        raise ApiError(503, "index_unavailable", str(exc)) from exc
     return {
         "status": "ok",
         "documents": stats["documents"],
@@ -49,7 +53,11 @@ def healthz(services: ServicesDep) -> dict[str, object]:
     }
 
 
-@router.get("/v1/search", response_model=SearchResponse, responses={422: {"model": ErrorBody}})
+@router.get(
+    "/v1/search",
+    response_model=SearchResponse,
+    responses={422: {"model": ErrorBody}, 503: {"model": ErrorBody}},
+)
 def search(
     services: ServicesDep,
     caller: CallerDep,
@@ -60,6 +68,8 @@ def search(
         results = services.search(q, k, tenant=caller.tenant)
     except IndexEmptyError:
         return {"results": []}
+    except IndexUnreadableError as exc:
+        raise ApiError(503, "index_unavailable", str(exc)) from exc
     except SearchError as exc:
         raise ApiError(422, "invalid_query", str(exc)) from exc
     return {"results": [r.as_dict() for r in results]}

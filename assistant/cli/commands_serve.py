@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli.app import app, console, fail, settings_of
+from assistant.generation import IndexPointerError
 from assistant.services import Services
 
 
@@ -51,7 +52,10 @@ def serve(
         )
         return
     with console.status("loading the model, the index and the scope guard…"):
-        services.warm()
+        try:
+            services.warm()
+        except IndexPointerError as exc:
+            fail(str(exc))
     app_ = create_app(settings, services)
     console.print(
         f"MES AI at http://{settings.host}:{settings.port}  "
