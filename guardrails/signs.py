@@ -5,13 +5,69 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 if TYPE_CHECKING:
     from guardrails.rules import Rail
 
 _NON_LETTERS = re.compile(r"[^a-z]+")
 _BP = re.compile(r"\b(\d{2,3})\s*/\s*(\d{2,3})\b")
+_NUMBER = r"(\d{2,3}(?:\.\d)?)"
+_NOT_A_RATE = r"(?!\s*(?:%|/|mg|min\b|minutes|sec|s\b|lb|kg|years?))"
+_HR = re.compile(
+    r"\b(?:hr|heart ?rate|pulse|heart)\b[^.?!\n\d]{0,25}?" + _NUMBER + _NOT_A_RATE + "|"
+    r"\b" + _NUMBER + r"\s*(?:bpm|beats (?:a|per) minute)\b"
+)
+_SPO2 = re.compile(
+    r"\b(?:spo2|sp02|o2 sat\w*|sats?|saturation|oxygen(?: level| sat\w*)?|pulse ?ox\w*|o2)\b"
+    r"[^.?!\n\d]{0,20}?" + _NUMBER + r"\s*%?"
+)
+_GLUCOSE = re.compile(
+    r"\b(?:glucose|blood sugar|sugar|bg|bgl|bs|cbg|fingerstick|finger stick|glucometer|cgm|meter)"
+    r"\b[^.?!\n\d]{0,25}?" + _NUMBER + r"(?!\s*(?:%|/|units|u\b|mg\b|g\b|grams|min))"
+)
+_LIMIT_WORDS = re.compile(
+    r"\b(max|maximum|limit\w*|under|below|above|over|target|zone|cap|ceiling|keep|up to|stay|"
+    r"no higher|no more|at least|goal|range|between|cleared|allowed|threshold|if|when|should)\W*$"
+)
+
+
+def _readings(pattern: re.Pattern[str], text: str) -> list[float]:
+    """Numbers the pattern finds that are readings, not limits ("HR max 130", "keep it under")."""
+    values: list[float] = []
+    for match in pattern.finditer(text):
+        index = next((i for i, g in enumerate(match.groups(), start=1) if g), None)
+        if index is None:
+            continue
+        between = text[match.start() : match.start(index)]
+        before = text[max(0, match.start() - 14) : match.start()]
+        if _LIMIT_WORDS.search(between) or _LIMIT_WORDS.search(before):
+            continue
+        values.append(float(match.group(index)))
+    return values
+
+
+def vital_limits(knowledge_dir: Path) -> dict[str, Any]:
+    """The default limits of knowledge_dir/thresholds.yaml that the vitals rule compares with."""
+    path = knowledge_dir / "thresholds.yaml"
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"cannot read thresholds from {path}: {exc}") from exc
+    bp = (data.get("blood_pressure") or {}).get("resistance_max") or {}
+    glucose = data.get("blood_glucose_mg_dl") or {}
+    limits: dict[str, Any] = {}
+    if bp:
+        limits["bp_max"] = {"systolic": int(bp["systolic"]), "diastolic": int(bp["diastolic"])}
+    if glucose:
+        limits["glucose_min"] = float(glucose.get("acceptable_min", 90))
+        limits["glucose_high"] = float(glucose.get("physician_guidance_at_or_above", 240))
+    return limits
 
 
 @lru_cache(maxsize=1)
@@ -32,16 +88,64 @@ def demands_answer(text: str, rail: Rail | None = None) -> bool:
 
 
 def bp_very_high(text: str, rail: Rail) -> bool:
-    """A blood-pressure reading at an emergency level (or high with symptoms)."""
+    """A blood pressure at crisis level, above the default resistance limit with symptoms, or
+    very low with symptoms."""
     if not rail.patterns["bp_context"].search(text):
         return False
+    crisis = rail.settings["bp_crisis"]
+    high = rail.settings.get("bp_max") or crisis
+    low = rail.settings["bp_low_systolic"]
+    symptoms = bool(rail.patterns["vital_symptoms"].search(text))
     for match in _BP.finditer(text):
-        systolic, diastolic = int(match.group(1)), int(match.group(2))
-        if not (70 <= systolic <= 300 and 30 <= diastolic <= 200 and systolic > diastolic):
+        if _LIMIT_WORDS.search(text[max(0, match.start() - 14) : match.start()]):
             continue
-        if systolic >= 200 or diastolic >= 120 or (systolic >= 180 and diastolic >= 110):
+        systolic, diastolic = int(match.group(1)), int(match.group(2))
+        if not (50 <= systolic <= 300 and 20 <= diastolic <= 200 and systolic > diastolic):
+            continue
+        if systolic >= crisis["systolic"] or diastolic >= crisis["diastolic"]:
             return True
-        if (systolic >= 180 or diastolic >= 110) and rail.patterns["bp_signs"].search(text):
+        over = systolic > high["systolic"] or diastolic > high["diastolic"]
+        if (over or systolic < low) and symptoms:
+            return True
+    return False
+
+
+def heart_rate_emergency(text: str, rail: Rail) -> bool:
+    """A heart rate far out of range: very high, high at rest / low effort / irregular, or very
+    low with symptoms."""
+    limits = rail.settings["heart_rate"]
+    context = bool(rail.patterns["low_effort_or_irregular"].search(text))
+    symptoms = bool(rail.patterns["vital_symptoms"].search(text))
+    for value in _readings(_HR, text):
+        if not 20 <= value <= 260:
+            continue
+        if value >= limits["always"]:
+            return True
+        if value >= limits["with_context"] and (context or symptoms):
+            return True
+        if value <= limits["low_with_symptoms"] and symptoms:
+            return True
+    return False
+
+
+def oxygen_emergency(text: str, rail: Rail) -> bool:
+    """An oxygen saturation below the emergency bar."""
+    bar = rail.settings["spo2_below"]
+    return any(50 <= v < bar for v in _readings(_SPO2, text))
+
+
+def glucose_emergency(text: str, rail: Rail) -> bool:
+    """A glucose reading that is dangerously low, or high with symptoms (mg/dL)."""
+    limits = rail.settings["glucose"]
+    low_bar = rail.settings.get("glucose_min", limits["low_with_symptoms"])
+    high_bar = rail.settings.get("glucose_high", limits["high_with_symptoms"])
+    symptoms = bool(rail.patterns["glucose_symptoms"].search(text))
+    for value in _readings(_GLUCOSE, text):
+        if not 15 <= value <= 900:
+            continue
+        if value < limits["always_below"] or value >= limits["always_at_or_above"]:
+            return True
+        if symptoms and (value < low_bar or value >= high_bar):
             return True
     return False
 
@@ -54,5 +158,8 @@ def squashed_keywords(text: str, rail: Rail) -> bool:
 CHECKS: dict[str, Callable[[str, Rail], bool]] = {
     "demands_answer": demands_answer,
     "bp_very_high": bp_very_high,
+    "heart_rate_emergency": heart_rate_emergency,
+    "oxygen_emergency": oxygen_emergency,
+    "glucose_emergency": glucose_emergency,
     "squashed_keywords": squashed_keywords,
 }
