@@ -63,11 +63,13 @@ class Policy:
         """The reply to show for `category` ('' for in-scope messages)."""
         if category is Category.IN_SCOPE:
             return ""
-        named = physician_named(text, history)
+        # An injection reply repeats nothing from the message (names in pasted text included).
+        named = None if category is Category.PROMPT_INJECTION else physician_named(text, history)
         rendered = self.templates[category].render(
             physician=named or self.default_physician,
             physician_named=named is not None,
             drafting=bool(_DRAFTING.search(text.lower())),
+            crisis=topic == "crisis",
             why=self.why.get(topic or "general", self.why["general"]),
         )
         return _SPACES.sub(" ", rendered).strip()
