@@ -17,7 +17,7 @@ class Category(StrEnum):
 
     The first five are also the labels of the training data; `clarify` is the answer when the
     guard has no positive evidence that a message is in scope and no strong evidence of a
-    refusal category.
+    refusal category; `language` answers a message not written in English (no emergency sign).
     """
 
     IN_SCOPE = "in_scope"
@@ -26,6 +26,7 @@ class Category(StrEnum):
     PROMPT_INJECTION = "prompt_injection"
     OFF_TOPIC = "off_topic"
     CLARIFY = "clarify"
+    LANGUAGE = "language"
 
     @property
     def allowed(self) -> bool:

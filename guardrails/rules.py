@@ -25,6 +25,8 @@ from guardrails.normalize import Normalized
 RAILS_DIR = Path(__file__).resolve().parent / "rails"
 RAIL_ORDER = ("crisis", "emergency", "injection", "clinical", "off_topic")
 """Refusal rails in the order they are tried; the in_scope rail is positive evidence only."""
+LANGUAGE_RAILS = ("crisis", "emergency", "language")
+"""The rails tried on a message that is not in English (emergency signs only)."""
 _IN_SENTENCE = r"(?:[^.?!\n]|\.\d)"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+|S)\}")
 
@@ -240,7 +242,8 @@ class Rails:
 
         extra = dict(settings or {})
         self.rails = {
-            name: load_rail(folder / name, CHECKS, extra) for name in (*RAIL_ORDER, "in_scope")
+            name: load_rail(folder / name, CHECKS, extra)
+            for name in (*RAIL_ORDER, "in_scope", "language")
         }
 
     def rule(self, rail: str, text: str) -> tuple[str, str | None] | None:
@@ -265,8 +268,11 @@ class Rails:
         found = self.rule("in_scope", text)
         return found[0] if found else None
 
-    def match(self, normalized: Normalized) -> RuleHit | None:
-        """The first refusal rule that fires, over the text, its folds and decoded payloads."""
+    def match(
+        self, normalized: Normalized, rails: tuple[str, ...] = RAIL_ORDER
+    ) -> RuleHit | None:
+        """The first refusal rule of `rails` that fires, over the text, its folds and decoded
+        payloads."""
         tricks = [
             t
             for t in normalized.tricks
@@ -281,7 +287,7 @@ class Rails:
             (p, payload_tricks[i] if i < len(payload_tricks) else "payload")
             for i, p in enumerate(normalized.payloads)
         ]
-        for rail_name in RAIL_ORDER:
+        for rail_name in rails:
             rail = self.rails[rail_name]
             hit = _first(texts, rail)
             if hit:
@@ -300,7 +306,10 @@ def _first(texts: Iterable[tuple[str, str | None]], rail: Rail) -> RuleHit | Non
 @lru_cache(maxsize=1)
 def default_rails() -> Rails:
     """The shipped rails with the shipped thresholds (for callers without settings)."""
-    return Rails()
+    from assistant.paths import KNOWLEDGE_DIR
+    from guardrails.signs import vital_limits
+
+    return Rails(settings=vital_limits(KNOWLEDGE_DIR))
 
 
 def injection_rule(text: str) -> str | None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from guardrails.normalize import normalize
-from guardrails.rules import RAILS_DIR, Rail, Rails, Rule, load_rail
+from guardrails.rules import RAILS_DIR, Rail, Rule, default_rails, load_rail
 from guardrails.signs import CHECKS
 
-RAILS = Rails()
+RAILS = default_rails()
 CASES = [
     (rail, rule, text, expected)
     for rail in RAILS.rails.values()
@@ -42,7 +42,9 @@ def test_every_rule_has_an_example_that_fires_it() -> None:
 
 def test_each_rail_is_its_own_folder() -> None:
     folders = {p.parent.name for p in RAILS_DIR.glob("*/rules.yaml")}
-    assert folders == {"crisis", "emergency", "injection", "clinical", "off_topic", "in_scope"}
+    assert folders == {
+        "crisis", "emergency", "injection", "clinical", "off_topic", "in_scope", "language"
+    }
 
 
 def test_unknown_pattern_name_fails_at_load_time(tmp_path: Path) -> None:
