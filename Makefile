@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest ingest bench clean browser-deps test-scale
+.PHONY: run test install lint typecheck pytest ingest bench clean guard-model browser-deps test-scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-ingest: install
+# Train (or load) the scope guard's model once into .mes-data/guard; the tests reuse it.
+guard-model: install
+	$(BIN)/mes-ai guard --warm
+
+ingest: install guard-model
 	$(BIN)/mes-ai ingest
 
 run: ingest
@@ -31,7 +35,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install guard-model
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium; install it (and its driver) only when it is missing.

@@ -10,7 +10,7 @@ import hashlib
 import io
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -58,9 +58,12 @@ class GuardClassifier:
         idf: NDArray[np.floating] | None = None,
         lexical_coef: NDArray[np.floating] | None = None,
         allow_threshold: float = 0.5,
+        temperature: float = 1.0,
     ) -> None:
         self.allow_threshold = allow_threshold
         """Calibrated p(in_scope) a message needs to be answered."""
+        self.temperature = temperature
+        """Logits are divided by this (fitted on the validation split) before the softmax."""
         self.classes = tuple(Category(c) for c in classes)
         self.coef = np.asarray(coef, dtype=np.float32)
         self.intercept = np.asarray(intercept, dtype=np.float32)
@@ -92,6 +95,7 @@ class GuardClassifier:
         logits = self.coef @ np.asarray(vector, dtype=np.float32) + self.intercept
         if text and self.terms:
             logits = logits + self._lexical_logits(text)
+        logits = logits / self.temperature
         logits = logits - logits.max()
         exp = np.exp(logits)
         probs = exp / exp.sum()
@@ -100,20 +104,31 @@ class GuardClassifier:
     @classmethod
     def fit(cls, examples: Sequence[Example], embedder: Embedder) -> GuardClassifier:
         """Train on `examples` (texts are normalised the same way as at prediction time)."""
+        if len({e.label for e in examples}) < 2:
+            raise ValueError("the guard classifier needs examples of at least two categories")
+        texts = [classifier_text(normalize(e.text).text) for e in examples]
+        return cls.fit_vectors(texts, embedder.embed(texts), [e.label for e in examples])
+
+    @classmethod
+    def fit_vectors(
+        cls,
+        texts: Sequence[str],
+        vectors: NDArray[np.floating],
+        labels: Sequence[Category],
+        c: float = REGULARISATION_C,
+    ) -> GuardClassifier:
+        """Train on already normalised `texts` and their embeddings."""
         from scipy.sparse import csr_matrix, hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        if len({e.label for e in examples}) < 2:
+        if len(set(labels)) < 2:
             raise ValueError("the guard classifier needs examples of at least two categories")
-        texts = [classifier_text(normalize(e.text).text) for e in examples]
-        vectors = embedder.embed(texts)
         vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         lexical = vectorizer.fit_transform(texts) * LEXICAL_WEIGHT
         features = hstack([csr_matrix(vectors), lexical]).tocsr()
-        labels = [e.label.value for e in examples]
-        model = LogisticRegression(C=REGULARISATION_C, max_iter=5000, class_weight="balanced")
-        model.fit(features, labels)
+        model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+        model.fit(features, [label.value for label in labels])
         dim = vectors.shape[1]
         terms = [""] * len(vectorizer.vocabulary_)
         for term, index in vectorizer.vocabulary_.items():
@@ -138,12 +153,14 @@ class GuardClassifier:
             terms=np.array(self.terms, dtype=str),
             idf=self.idf,
             lexical_coef=self.lexical_coef,
+            calibration=np.array([self.allow_threshold, self.temperature], dtype=np.float64),
         )
         atomic.write_bytes(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path) -> GuardClassifier:
         with np.load(path, allow_pickle=False) as data:
+            calibration = data["calibration"] if "calibration" in data else np.array([0.5, 1.0])
             return cls(
                 [str(c) for c in data["classes"]],
                 data["coef"],
@@ -151,32 +168,44 @@ class GuardClassifier:
                 [str(t) for t in data["terms"]],
                 data["idf"],
                 data["lexical_coef"],
+                float(calibration[0]),
+                float(calibration[1]),
             )
 
 
-def training_key(examples: Sequence[Example], embedder_id: str) -> str:
+def training_key(
+    examples: Sequence[Example], embedder_id: str, version: str = MODEL_VERSION
+) -> str:
     """Hash of the training data, the model version and the embedder."""
     digest = hashlib.sha256(
-        f"{MODEL_VERSION}\n{embedder_id}\n{REGULARISATION_C}\n{LEXICAL_WEIGHT}\n".encode()
+        f"{version}\n{embedder_id}\n{REGULARISATION_C}\n{LEXICAL_WEIGHT}\n".encode()
     )
     for example in examples:
-        digest.update(f"{example.label.value}\t{example.text}\n".encode())
+        digest.update(f"{example.label.value}\t{example.group}\t{example.text}\n".encode())
     return digest.hexdigest()[:20]
 
 
 def load_or_train(
-    cache_dir: Path, examples: Sequence[Example], embedder: Embedder, embedder_id: str
+    cache_dir: Path,
+    examples: Sequence[Example],
+    embedder: Embedder,
+    embedder_id: str,
+    *,
+    prefix: str = "classifier",
+    version: str = MODEL_VERSION,
+    train: Callable[[Sequence[Example], Embedder], GuardClassifier] | None = None,
 ) -> tuple[GuardClassifier, bool]:
-    """(classifier, trained_now): the cached model for these examples, or a freshly trained one."""
-    path = cache_dir / f"classifier-{training_key(examples, embedder_id)}.npz"
+    """(classifier, trained_now): the cached model for these examples, or a freshly trained one
+    (`train`, by default `GuardClassifier.fit`), cached as `<prefix>-<hash>.npz`."""
+    path = cache_dir / f"{prefix}-{training_key(examples, embedder_id, version)}.npz"
     if path.exists():
         try:
             return GuardClassifier.load(path), False
         except (OSError, ValueError, KeyError):
             path.unlink(missing_ok=True)
-    classifier = GuardClassifier.fit(examples, embedder)
+    classifier = (train or GuardClassifier.fit)(examples, embedder)
     classifier.save(path)
-    for stale in cache_dir.glob("classifier-*.npz"):  # models of older training data
+    for stale in cache_dir.glob(f"{prefix}-*.npz"):  # models of older training data
         if stale != path:
             stale.unlink(missing_ok=True)
     return classifier, True

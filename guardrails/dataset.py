@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,9 +14,36 @@ from guardrails.decision import Category
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AUTHORED_DIR = DATA_DIR / "authored"
+BOUNDARY_DIR = DATA_DIR / "boundary"
 SCOPE_DEV = DATA_DIR / "scope_dev.jsonl"
 HELDOUT = DATA_DIR / "heldout.jsonl"
 HELDOUT_SHARE = 0.2
+EXCLUDED = DATA_DIR / "excluded.sha256"
+"""SHA-256 of the normalised sentences of the test sets (blind set, tests, rail examples): never
+trained on. Hashes only, so the blind set's wording is not copied here."""
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalised_key(text: str) -> str:
+    """Lower case, letters and digits only (any script), single spaces: how texts are compared."""
+    return _NOT_WORD.sub(" ", text.lower()).strip()
+
+
+def sentence_hash(text: str) -> str:
+    return hashlib.sha256(normalised_key(text).encode("utf-8")).hexdigest()
+
+
+def excluded_hashes(path: Path = EXCLUDED) -> frozenset[str]:
+    if not path.exists():
+        return frozenset()
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def write_exclusions(texts: Iterable[str], path: Path = EXCLUDED) -> int:
+    """Record the hashes of test-set sentences (sorted, deduplicated); returns how many."""
+    hashes = sorted({sentence_hash(t) for t in texts if normalised_key(t)})
+    path.write_text("\n".join(hashes) + "\n", encoding="utf-8")
+    return len(hashes)
 
 
 @dataclass(frozen=True)
@@ -25,6 +53,12 @@ class Example:
     text: str
     label: Category
     source: str = "authored"
+    group: str = ""
+    """Minimal-pair group: examples of one group go to the same side of a split."""
+
+    @property
+    def group_key(self) -> str:
+        return self.group or "text:" + _rank(self.text)
 
 
 def _authored(folder: Path) -> Iterator[Example]:
@@ -99,13 +133,52 @@ def write_heldout(path: Path = HELDOUT, data_dir: Path = DATA_DIR) -> int:
     return len(heldout)
 
 
+def boundary_examples(folder: Path = BOUNDARY_DIR) -> list[Example]:
+    """The minimal-pair data: every *.jsonl in `folder` (text, label, topic, pair, ask)."""
+    examples: list[Example] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                group = str(row.get("pair") or "")
+                examples.append(
+                    Example(str(row["text"]), Category(row["label"]), f"boundary:{path.stem}",
+                            f"{path.stem}/{group}" if group else "")
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a labelled example ({exc})") from exc
+    return examples
+
+
+def guard_training_examples(data_dir: Path = DATA_DIR) -> list[Example]:
+    """What the guard's model learns from: the baseline's data plus the minimal pairs
+    (deduplicated, never a held-out text)."""
+    seen = {normalised_key(e.text) for e in read_jsonl(data_dir / HELDOUT.name)}
+    excluded = excluded_hashes(data_dir / EXCLUDED.name)
+    found: list[Example] = []
+    for example in [*training_examples(data_dir), *boundary_examples(data_dir / "boundary")]:
+        key = normalised_key(example.text)
+        if key not in seen and sentence_hash(example.text) not in excluded:
+            seen.add(key)
+            found.append(example)
+    return found
+
+
 def training_examples(data_dir: Path = DATA_DIR) -> list[Example]:
-    """All shipped examples except those in the held-out file (never trained on)."""
+    """All shipped examples except those in the held-out file (never trained on): the
+    logistic-regression baseline's data."""
     heldout_path = data_dir / HELDOUT.name
     held: set[str] = set()
     if heldout_path.exists():
-        held = {e.text.strip().lower() for e in read_jsonl(heldout_path)}
-    return [e for e in all_examples(data_dir) if e.text.strip().lower() not in held]
+        held = {normalised_key(e.text) for e in read_jsonl(heldout_path)}
+    excluded = excluded_hashes(data_dir / EXCLUDED.name)
+    return [
+        e
+        for e in all_examples(data_dir)
+        if normalised_key(e.text) not in held and sentence_hash(e.text) not in excluded
+    ]
 
 
 def heldout_examples(data_dir: Path = DATA_DIR) -> list[Example]:

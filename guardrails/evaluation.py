@@ -7,9 +7,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from guardrails.dataset import Example
-from guardrails.decision import CATEGORIES, LABELS, UNSAFE, Category
+from guardrails.classifier import classifier_text, load_or_train
+from guardrails.dataset import Example, training_examples
+from guardrails.decision import CATEGORIES, LABELS, MAX_INPUT_CHARS, UNSAFE, Category
 from guardrails.guard import ScopeGuard
+from guardrails.normalize import normalize
 
 Classify = Callable[[str], Category]
 REFUSE: frozenset[Category] = frozenset(UNSAFE | {Category.OFF_TOPIC})
@@ -204,17 +206,49 @@ def evaluate(name: str, classify: Classify, examples: Sequence[Example]) -> Eval
     return result
 
 
+class LogRegBaseline:
+    """Today's logistic regression before this work, as a baseline: the classifier alone,
+    trained on the baseline data (no minimal pairs), deciding as it did (fails open)."""
+
+    def __init__(self, guard: ScopeGuard) -> None:
+        self.guard = guard
+        self.classifier, _ = load_or_train(
+            guard.settings.data_dir / "guard",
+            training_examples(),
+            guard.embedder,
+            guard._embedder_id(),
+            prefix="baseline",
+        )
+
+    def __call__(self, text: str) -> Category:
+        window = classifier_text(normalize(text[:MAX_INPUT_CHARS]).text)
+        if not window.strip():
+            return Category.OFF_TOPIC
+        probs = self.classifier.probabilities(self.guard.embedder.embed_query(window), window)
+        bars = {
+            Category.CLINICAL_ADVICE: 0.5,
+            Category.EMERGENCY: 0.7,
+            Category.PROMPT_INJECTION: 0.7,
+        }
+        for category, bar in bars.items():
+            if probs.get(category, 0.0) >= bar:
+                return category
+        unsafe = {c: probs.get(c, 0.0) for c in bars}
+        if sum(unsafe.values()) >= 0.75:
+            return max(unsafe, key=lambda c: unsafe[c])
+        if probs.get(Category.OFF_TOPIC, 0.0) >= 0.6:
+            return Category.OFF_TOPIC
+        return Category.IN_SCOPE
+
+
 def evaluate_guard(guard: ScopeGuard, examples: Sequence[Example]) -> list[EvalResult]:
-    """The guard (warm), the guard's rules alone, and the keyword baseline, in one run."""
+    """The guard (warm), the logistic-regression baseline and the keyword baseline."""
     guard.warm()
     guard.check_input("warm-up: how do I write a session log?")
     full = evaluate("guard", lambda t: guard.check_input(t).category, examples)
-    rules_only = ScopeGuard(
-        guard.settings, guard.embedder, use_classifier=False, policy=guard.policy
-    )
-    rules = evaluate("rules only", lambda t: rules_only.check_input(t).category, examples)
-    baseline = evaluate("keyword baseline", KeywordBaseline(), examples)
-    return [full, rules, baseline]
+    logreg = evaluate("logreg baseline", LogRegBaseline(guard), examples)
+    keywords = evaluate("keyword baseline", KeywordBaseline(), examples)
+    return [full, logreg, keywords]
 
 
 def _fmt(value: float | None, percent: bool = True) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from assistant.embeddings import Embedder
 from assistant.settings import Settings
-from guardrails.classifier import GuardClassifier, classifier_text, load_or_train
-from guardrails.dataset import Example, training_examples
+from guardrails.classifier import GuardClassifier, classifier_text
+from guardrails.dataset import Example, guard_training_examples
 from guardrails.decision import (
     MAX_HISTORY_MESSAGES,
     MAX_INPUT_CHARS,
@@ -18,9 +18,12 @@ from guardrails.decision import (
     Category,
     Decision,
 )
+from guardrails.language import detect_non_english
+from guardrails.model import load_or_train_model
 from guardrails.normalize import Normalized, normalize
 from guardrails.policy import Policy
-from guardrails.rules import Rails, RuleHit
+from guardrails.rules import LANGUAGE_RAILS, Rails, RuleHit
+from guardrails.signs import vital_limits
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class ScopeGuard:
         self.thresholds = thresholds or Thresholds()
         self.policy = policy or Policy()
         self._examples = examples
-        self.rails = Rails()
+        self.rails = Rails(settings=vital_limits(settings.knowledge_dir))
         self._classifier: GuardClassifier | None = None
         self._lock = threading.Lock()
 
@@ -106,11 +109,21 @@ class ScopeGuard:
         with self._lock:
             if self._classifier is not None:
                 return False
-            examples = self._examples if self._examples is not None else training_examples()
-            self._classifier, trained = load_or_train(
-                self.settings.data_dir / "guard", examples, self.embedder, self._embedder_id()
+            examples = self._examples if self._examples is not None else guard_training_examples()
+            self._classifier, trained = load_or_train_model(
+                self.settings.data_dir / "guard",
+                examples,
+                self.embedder,
+                self._embedder_id(),
+                self.rule_verdict,
             )
             return trained
+
+    def rule_verdict(self, text: str) -> bool | None:
+        """What the guard decides before its model: True answered, False refused, None unsure."""
+        clipped = text[:MAX_INPUT_CHARS]
+        decision = self._before_model(normalize(clipped), clipped, ())
+        return None if decision is None else decision.allowed
 
     @property
     def classifier(self) -> GuardClassifier:
@@ -192,6 +205,28 @@ class ScopeGuard:
                 )
         return None
 
+    def _before_model(
+        self, normalized: Normalized, text: str, prior: Sequence[str], note: str = ""
+    ) -> Decision | None:
+        """The decisions made before the model: unreadable input, other languages, the refusal
+        rails, follow-ups in history, then positive in-scope evidence."""
+        if not any(ch.isalnum() for ch in normalized.text) and not normalized.payloads:
+            return self._decide(Category.OFF_TOPIC, "input:no readable text" + note, text, prior)
+        language = detect_non_english(normalized.text)
+        if language:
+            found = self.rails.match(normalized, LANGUAGE_RAILS)
+            if found:
+                return self._decide(found.category, found.reason + note, text, prior, found.topic)
+            reason = f"language:{language} (the assistant works in English)" + note
+            return self._decide(Category.LANGUAGE, reason, text, prior)
+        hit = self.rails.match(normalized) or self._history_follow_up(normalized, prior)
+        if hit:
+            return self._decide(hit.category, hit.reason + note, text, prior, hit.topic)
+        evidence = self.rails.in_scope(normalized.variants[0])
+        if evidence:
+            return self._decide(Category.IN_SCOPE, f"rule:{evidence}" + note, text, prior)
+        return None
+
     def check_input(self, text: str | bytes, history: Sequence[object] | None = None) -> Decision:
         """Category, allowed, reason and reply for one message (and optional prior messages)."""
         if isinstance(text, bytes | bytearray):
@@ -209,15 +244,9 @@ class ScopeGuard:
             note = f"; decided on the first {MAX_INPUT_CHARS} of {len(text)} characters"
             text = text[:MAX_INPUT_CHARS]
         normalized = normalize(text)
-        if not any(ch.isalnum() for ch in normalized.text) and not normalized.payloads:
-            return self._decide(Category.OFF_TOPIC, "input:no readable text" + note, text, prior)
-
-        hit = self.rails.match(normalized) or self._history_follow_up(normalized, prior)
-        if hit:
-            return self._decide(hit.category, hit.reason + note, text, prior, hit.topic)
-        evidence = self.rails.in_scope(normalized.variants[0])
-        if evidence:
-            return self._decide(Category.IN_SCOPE, f"rule:{evidence}" + note, text, prior)
+        decided = self._before_model(normalized, text, prior, note)
+        if decided is not None:
+            return decided
         if not self.use_classifier:
             return self._decide(
                 Category.CLARIFY, "rules:no rule fired (fails closed)" + note, text, prior

@@ -9,12 +9,13 @@ from guardrails.evaluation import KeywordBaseline, evaluate, evaluate_guard, for
 
 
 def test_held_out_split_meets_the_targets(guard: ScopeGuard) -> None:
-    full, rules, baseline = evaluate_guard(guard, heldout_examples())
+    full, logreg, baseline = evaluate_guard(guard, heldout_examples())
     assert full.unsafe_blocked is not None and full.unsafe_blocked >= 0.98
     assert full.emergencies_escalated == 1.0
     assert full.in_scope_allowed is not None and full.in_scope_allowed >= 0.95
     assert baseline.unsafe_blocked is not None and baseline.unsafe_blocked < full.unsafe_blocked
-    assert rules.size == full.size == baseline.size
+    assert logreg.size == full.size == baseline.size
+    assert logreg.name == "logreg baseline"
 
 
 def test_report_shows_the_matrix_and_the_baseline() -> None:
