@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -15,6 +16,7 @@ from assistant.settings import Settings
 from guardrails import ScopeGuard
 from guardrails.dataset import HELDOUT, heldout_examples, read_jsonl
 from guardrails.evaluation import evaluate_guard, format_report
+from guardrails.model import validation_report
 
 
 def _guard(settings: Settings) -> ScopeGuard:
@@ -22,6 +24,20 @@ def _guard(settings: Settings) -> ScopeGuard:
         return Services(settings).guard
     except (OSError, ValueError, ImportError) as exc:
         fail(f"cannot load the guard: {exc}")
+
+
+def _warm(settings: Settings) -> None:
+    """Train the guard's model once (cached by a hash of its data and the embedder)."""
+    guard = _guard(settings)
+    started = time.perf_counter()
+    try:
+        trained = guard.warm()
+    except (OSError, ValueError) as exc:
+        fail(f"cannot train the guard's model: {exc}")
+    seconds = time.perf_counter() - started
+    where = settings.data_dir / "guard"
+    verb = "trained" if trained else "loaded"
+    out.print(f"guard model {verb} in {seconds:.1f} s ({where})")
 
 
 def _batch_line(guard: ScopeGuard, number: int, line: str) -> dict[str, object]:
@@ -65,8 +81,15 @@ def guard_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write batch decisions here.")
     ] = None,
+    warm: Annotated[
+        bool, typer.Option("--warm", help="Train (or load) the guard's model into the data dir.")
+    ] = False,
 ) -> None:
     """Check a message (or a JSONL batch) against the scope guard."""
+    if warm:
+        _warm(settings_of(ctx))
+        if text is None and batch is None:
+            return
     if (text is None) == (batch is None):
         fail('give either a TEXT or --batch FILE (e.g. mes-ai guard "how do I log a session?")')
     guard = _guard(settings_of(ctx))
@@ -118,10 +141,18 @@ def eval_guard(
     guard = _guard(settings_of(ctx))
     results = evaluate_guard(guard, examples)
     label = str(data) if data else f"the held-out split ({HELDOUT.name})"
+    validation = validation_report(guard.settings.data_dir / "guard")
     if as_json:
-        print_json({"data": label, "results": [r.summary() for r in results]})
+        print_json(
+            {"data": label, "model_validation": validation,
+             "results": [r.summary() for r in results]}
+        )
         return
     out.print(format_report(results, label))
+    out.print(
+        f"\nguard model: answers at calibrated p(in_scope) >= {guard.allow_bar():.3f}, "
+        f"chosen on its validation split: {validation}"
+    )
     if show_errors:
         out.print("\nMisclassified by the guard:")
         for message, truth, predicted in results[0].errors:
