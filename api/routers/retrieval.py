@@ -11,6 +11,7 @@ from api.auth import CallerDep
 from api.deps import ServicesDep
 from api.errors import ApiError, ErrorBody
 from assistant.generation import IndexPointerError
+from assistant.limits import multi_line
 from assistant.retrieval import IndexEmptyError, IndexUnreadableError, SearchError
 
 router = APIRouter()
@@ -64,6 +65,10 @@ def search(
     q: Annotated[str, Query(max_length=10_000)] = "",
     k: Annotated[int, Query()] = 5,
 ) -> dict[str, object]:
+    try:
+        multi_line(q)
+    except ValueError as exc:
+        raise ApiError(422, "invalid_request", f"q: {exc}") from exc
     try:
         results = services.search(q, k, tenant=caller.tenant)
     except IndexEmptyError:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from assistant.cli.app import app, eval_app, fail, out, print_json, settings_of
 from assistant.evaluation import QUESTIONS
+from assistant.limits import multi_line
 from assistant.retrieval import SearchError
 from assistant.services import Services
 
@@ -44,9 +45,12 @@ def search(
         if query is None:
             fail("give a QUERY or --batch FILE")
         try:
+            multi_line(query)
             results = [r.as_dict() for r in services.search(query, k)]
         except SearchError as exc:
             fail(str(exc))
+        except ValueError as exc:
+            fail(f"QUERY: {exc}")
         if as_json:
             print_json({"results": results})
         else:

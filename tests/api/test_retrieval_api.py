@@ -42,6 +42,29 @@ def test_bad_search_requests_get_a_clear_error(client: TestClient, params: dict[
     assert response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("query", "position"),
+    [("red\x00flags", "U+0000"), ("\x1b[31mred flags", "U+001B"), ("gait\x7f", "U+007F"),
+     ("\x85gait", "U+0085")],
+)
+def test_a_query_with_control_characters_is_a_422_naming_q(client: TestClient, query: str, position: str) -> None:
+    response = client.get("/v1/search", params={"q": query})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["message"].startswith("q: ") and position in error["message"]
+
+
+def test_a_percent_encoded_nul_is_refused_too(client: TestClient) -> None:
+    response = client.get("/v1/search?q=red%00flags&k=3")
+    assert response.status_code == 422 and "U+0000" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("query", ["red flags\nafter a fall", "مريم 李小龍 Zoë Łukasz gait", "\tgait speed"])
+def test_a_query_with_line_breaks_or_other_scripts_is_searched(client: TestClient, query: str) -> None:
+    assert client.get("/v1/search", params={"q": query}).status_code == 200
+
+
 def test_unknown_path_is_a_json_404(client: TestClient) -> None:
     response = client.get("/nope")
     assert response.status_code == 404

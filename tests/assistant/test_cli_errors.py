@@ -127,3 +127,11 @@ def test_row_11_serve_on_a_busy_port_says_so_before_loading_anything(tmp_path: P
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("error:") and f"port {port} on 127.0.0.1 is not available" in done.stderr
     assert "loading" not in done.stderr and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("query", ["red\x01flags", "\x1b[31mred flags", "gait\x7f"])
+def test_search_refuses_a_query_with_control_characters(tmp_path: Path, query: str) -> None:
+    done = _mes_ai(["search", query], {"MES_DATA_DIR": str(tmp_path / "data")})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: QUERY: contains the control character U+")
+    assert not (tmp_path / "data").exists()
