@@ -225,6 +225,9 @@ class ChromaStore:
         """Release an embedded client's memory (its own vector index copy); a no-op for
         servers, whose HTTP clients are shared."""
         if self._owned:
-            with contextlib.suppress(Exception):
-                self._client._system.stop()
+            # Dropping the references frees the client. Stopping its System is not safe:
+            # embedded Chroma's stop also breaks the other clients of the same folder in this
+            # process (the live snapshot's dense search then fails).
+            self._collection = None
+            self._client = None
             self._owned = False
