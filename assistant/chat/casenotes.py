@@ -118,6 +118,9 @@ _CLIENT_PATTERNS = (
     re.compile(
         r"^\s*(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s+(?:was|is|has|had|did|came)\b"
     ),
+    re.compile(
+        r"^\s*(?:new\s+client\s+)?(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s*[:,–-]"
+    ),
 )  # fmt: skip
 _REQUEST = re.compile(
     r"(?<![\w-])(please|can you|could you|add|draft|write|make|create|prepare|generate|record|"
@@ -126,7 +129,7 @@ _REQUEST = re.compile(
 )
 _FILLER = re.compile(
     r"\b(and|the|a|an|is|was|her|his|their|physician|doctor|referring|referred|by|from|on|of|"
-    r"for|with|diagnosis|dx|it'?s|that'?s|specialty|ok|okay|thanks|please)\b",
+    r"for|with|diagnosis|dx|it'?s|that'?s|specialty|ok|okay|thanks|please|new|client|patient)\b",
     re.I,
 )
 

@@ -101,7 +101,7 @@ class ChatService:
         """Answer one message; raises ValueError or ConversationNotFound for bad requests."""
         text = self._check_message(message)
         conversation = self._conversation(tenant, conversation_id)
-        return self._turn(tenant, text, conversation)
+        return self._turn(tenant, text, conversation, new=conversation_id is None)
 
     def stream(
         self, tenant: str, message: str, conversation_id: str | None = None
@@ -109,13 +109,13 @@ class ChatService:
         """meta, delta..., done (or error). Bad requests raise before the first event."""
         text = self._check_message(message)
         conversation = self._conversation(tenant, conversation_id)
-        return self._events(tenant, text, conversation)
+        return self._events(tenant, text, conversation, conversation_id is None)
 
     def _events(
-        self, tenant: str, text: str, conversation: ConversationRecord
+        self, tenant: str, text: str, conversation: ConversationRecord, new: bool
     ) -> Iterator[ChatEvent]:
         try:
-            result = self._turn(tenant, text, conversation)
+            result = self._turn(tenant, text, conversation, new=new)
         except Exception as exc:  # reported as an event: the stream has started
             yield ChatEvent(
                 "error", {"error": {"code": "internal_error", "message": type(exc).__name__}}
@@ -146,14 +146,16 @@ class ChatService:
 
     def _conversation(self, tenant: str, conversation_id: str | None) -> ConversationRecord:
         if conversation_id is None:
-            return self.db.create_conversation(tenant)
+            return self.db.new_conversation(tenant)
         found = self.db.get_conversation(tenant, conversation_id, last=12)
         if found is None:
             raise ConversationNotFound(conversation_id)
         return found
 
     # ----------------------------------------------------------------- one turn
-    def _turn(self, tenant: str, text: str, conversation: ConversationRecord) -> ChatReply:
+    def _turn(
+        self, tenant: str, text: str, conversation: ConversationRecord, *, new: bool
+    ) -> ChatReply:
         history = [m.content for m in conversation.messages if m.role == "user"]
         state = dict(conversation.state)
         decision = self.services.guard.check_input(text, history)
@@ -163,7 +165,7 @@ class ChatService:
 
         turn: Turn
         if decision.allowed or self._allowed_anyway(
-            decision.category.value, text, facts, changes, state
+            decision.category.value, decision.reason, text, facts, changes, state
         ):
             turn = self._capability(tenant, text, facts, changes, state, conversation.id)
         else:
@@ -173,21 +175,18 @@ class ChatService:
                 audit_reason=decision.reason,
             )
 
-        user = self.db.add_message(tenant, conversation.id, "user", text, category=turn.category)
-        del user
-        assistant = self.db.add_message(
+        assistant = self.db.record_turn(
             tenant,
             conversation.id,
-            "assistant",
+            text,
             turn.reply,
+            new=new,
             category=turn.category,
             citations=[c.model_dump() for c in turn.citations],
             draft_id=turn.draft.id if turn.draft else None,
+            state=turn.state,
+            audit_reason=turn.audit_reason,
         )
-        if turn.audit_reason is not None:
-            self.db.audit(tenant, turn.category, turn.audit_reason, conversation.id, assistant.id)
-        if turn.state is not None:
-            self.db.set_state(tenant, conversation.id, turn.state)
         return ChatReply(
             conversation_id=conversation.id,
             message_id=assistant.id,
@@ -203,6 +202,7 @@ class ChatService:
     def _allowed_anyway(
         self,
         category: str,
+        reason: str,
         text: str,
         facts: CaseFacts,
         changes: dict[str, Any],
@@ -210,11 +210,20 @@ class ChatService:
     ) -> bool:
         """A message the guard was unsure of that is plainly a chat action, never a refusal.
 
-        Only `clarify` and `off_topic` are overridden: a greeting or help request, the answer to
+        `clarify` and `off_topic` are overridden for a greeting or help request, the answer to
         a question the chat asked (missing draft fields, a yes/no), or - for `clarify` - a
         message the deterministic parsers read as a document request, case facts for a named
-        client, or a profile update.
+        client, or a profile update. A `clinical_advice` verdict of the classifier (never of a
+        rule) is overridden only for a plain answer to the chat's own question about the
+        referral ("right total knee replacement" when asked for the diagnosis on the referral)
+        and for a statement that only records a named client's referral or session facts
+        ("Maria's physician is Dr. Alan Patel, orthopedic surgery"): nothing clinical is
+        answered, and the output check must find nothing in the message.
         """
+        if category == "clinical_advice" and reason.startswith("classifier:"):
+            return self._field_answer(text, facts, state.get("draft")) or _case_statement(
+                text, facts
+            )
         if category not in ("clarify", "off_topic"):
             return False
         if self.router.route(text, CaseFacts(), {}).intent is Intent.GREETING and len(text) < 60:
@@ -231,6 +240,19 @@ class ChatService:
                 (facts.kind and facts.client) or (facts.client and facts.has_case_facts) or changes
             )
         return False
+
+    def _field_answer(self, text: str, facts: CaseFacts, pending: dict[str, Any] | None) -> bool:
+        """The message only answers the referral fields the chat asked for (no question, no
+        statement the output check objects to, nothing left unexplained)."""
+        asked = {"referral.physician", "diagnosis", "referral.specialty"}
+        missing = set((pending or {}).get("missing", []))
+        if not missing & asked or len(text) > 200 or _QUESTION_FORM.search(text):
+            return False
+        if check_output(text) or facts.has_session or facts.assessments or facts.goals:
+            return False
+        if facts.physician or facts.specialty or facts.icd10 or facts.diagnosis:
+            return "diagnosis" in missing or not facts.leftover
+        return "diagnosis" in missing and bool(self._free_text_answer(text, pending or {}))
 
     # ----------------------------------------------------------------- refusals
     def _refusal(
@@ -574,6 +596,26 @@ class ChatService:
             )
         new_state = _without({**state, "client": client, "last_draft": stored_draft.id}, "draft")
         return Turn(reply="\n\n".join(parts), draft=card, state=new_state)
+
+
+def _case_statement(text: str, facts: CaseFacts) -> bool:
+    """A statement fully read as facts about a named client (nothing else is left)."""
+    recorded = (
+        facts.physician
+        or facts.specialty
+        or facts.diagnosis
+        or facts.icd10
+        or facts.has_session
+        or facts.assessments
+    )
+    return bool(
+        facts.client
+        and recorded
+        and len(text) <= 500
+        and not _QUESTION_FORM.search(text)
+        and not re.search(r"[A-Za-z]", facts.leftover)
+        and not check_output(text)
+    )
 
 
 def _without(state: dict[str, Any], key: str) -> dict[str, Any]:

@@ -374,6 +374,83 @@ class Database:
             row.updated_at = self._now()
             return True
 
+    def new_conversation(self, tenant: str) -> ConversationRecord:
+        """An unsaved conversation: `record_turn(..., new=True)` stores it with its first turn."""
+        now = self._now()
+        return ConversationRecord(
+            id=_new_id(), tenant=check_tenant(tenant), title="", created_at=now, updated_at=now
+        )
+
+    def record_turn(
+        self,
+        tenant: str,
+        conversation_id: str,
+        user_text: str,
+        reply: str,
+        *,
+        new: bool = False,
+        category: str | None = None,
+        citations: list[dict[str, Any]] | None = None,
+        draft_id: str | None = None,
+        state: dict[str, Any] | None = None,
+        audit_reason: str | None = None,
+    ) -> MessageRecord:
+        """Store one chat turn in one transaction: the conversation when `new`, the user message,
+        the reply, the conversation's state (when given) and an audit row (when given)."""
+        now = self._now()
+        with self._tx() as s:
+            if new:
+                self._ensure_tenant(s, tenant)
+                conv = Conversation(
+                    id=conversation_id,
+                    tenant_id=tenant,
+                    title=" ".join(user_text.split())[:80],
+                    state={},
+                    created_at=now,
+                    updated_at=now,
+                )
+                s.add(conv)
+                s.flush()
+            else:
+                found = self._own_conversation(s, tenant, conversation_id)
+                if found is None:
+                    raise StorageError("no such conversation for this tenant")
+                conv = found
+            rows = [
+                Message(
+                    id=_new_id(),
+                    tenant_id=tenant,
+                    conversation_id=conv.id,
+                    role=role,
+                    content=content,
+                    category=category,
+                    citations=list(cites),
+                    draft_id=draft,
+                    created_at=now,
+                )
+                for role, content, cites, draft in (
+                    ("user", user_text, [], None),
+                    ("assistant", reply, citations or [], draft_id),
+                )
+            ]
+            s.add_all(rows)
+            conv.updated_at = now
+            if state is not None:
+                conv.state = dict(state)
+            if audit_reason is not None:
+                s.add(
+                    AuditEntry(
+                        tenant_id=tenant,
+                        conversation_id=conv.id,
+                        message_id=rows[1].id,
+                        category=category or "",
+                        reason=audit_reason[:2000],
+                        created_at=now,
+                    )
+                )
+            s.flush()
+            return _message(rows[1])
+
     def add_message(
         self,
         tenant: str,

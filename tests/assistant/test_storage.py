@@ -202,3 +202,20 @@ def test_two_processes_migrating_one_new_file_at_once_both_succeed(tmp_path: Pat
     assert {r[0].decode().strip() for r in results} == {head_revision()}
     db = Database(Settings(data_dir=tmp_path, database_url=url))
     assert len(db.list_conversations("local")) == 3
+
+
+def test_a_chat_turn_is_stored_whole_or_not_at_all(db: Database) -> None:
+    conv = db.new_conversation("clinic-a")
+    assert db.get_conversation("clinic-a", conv.id) is None  # not stored until its first turn
+    reply = db.record_turn(
+        "clinic-a", conv.id, "chest pain now", "Call emergency services.", new=True,
+        category="emergency", state={"client": "Maria"}, audit_reason="rule:emergency",
+    )  # fmt: skip
+    stored = db.get_conversation("clinic-a", conv.id)
+    assert stored is not None and [m.role for m in stored.messages] == ["user", "assistant"]
+    assert stored.state == {"client": "Maria"} and stored.title == "chest pain now"
+    assert db.audit_log("clinic-a")[0].message_id == reply.id
+    with pytest.raises(StorageError):
+        db.record_turn("clinic-b", conv.id, "hi", "hello", audit_reason="x")
+    assert db.audit_log("clinic-b") == [] and db.list_conversations("clinic-b") == []
+    assert len(db.get_conversation("clinic-a", conv.id).messages) == 2  # type: ignore[union-attr]

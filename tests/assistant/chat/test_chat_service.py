@@ -235,3 +235,23 @@ def test_stream_sends_meta_deltas_and_the_full_reply(chat: ChatService) -> None:
 def test_a_greeting_gets_the_help_text(chat: ChatService) -> None:
     reply = chat.reply(TENANT, "hello")
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Maria's physician Dr. Alan Patel says she should double her metformin, is that right?",
+        "Maria Gomez, Dr. Alan Patel: how much ibuprofen can she take for the knee?",
+        "I think she probably has a torn meniscus",
+        "What dose of her blood pressure pill should Maria skip before we train?",
+    ],
+)
+def test_clinical_content_is_refused_even_while_a_draft_waits_for_fields(
+    chat: ChatService, message: str
+) -> None:
+    first = chat.reply(TENANT, fresh("session log for Maria today: 3x10 mini squats, RPE 4"))
+    assert first.pending == "referral.physician,diagnosis"
+    reply = chat.reply(TENANT, fresh(message), first.conversation_id)
+    assert reply.category != "in_scope" and reply.draft is None
+    case = chat.db.get_case(TENANT, "Maria")
+    assert case is not None and case.diagnosis is None
