@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -10,6 +11,7 @@ from typing import Annotated, TextIO
 
 import typer
 
+from assistant.atomic import OutputError, output_target, write_output
 from assistant.cli.app import app, eval_app, fail, out, print_json, settings_of
 from assistant.services import Services
 from assistant.settings import Settings
@@ -98,9 +100,13 @@ def guard_command(
             _run_batch(guard, batch, sys.stdout)
             return
         try:
+            output_target(output)
             output.parent.mkdir(parents=True, exist_ok=True)
-            with output.open("w", encoding="utf-8") as sink:
-                count = _run_batch(guard, batch, sink)
+            sink = io.StringIO()
+            count = _run_batch(guard, batch, sink)
+            write_output(output, sink.getvalue().encode("utf-8"))
+        except OutputError as exc:
+            fail(str(exc))
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror or exc}")
         out.print(f"{count} decisions written to {output}")

@@ -76,6 +76,26 @@ def test_batch_writes_to_a_file(tmp_path: Path) -> None:
     assert json.loads(target.read_text())["category"] == "prompt_injection"
 
 
+def test_batch_output_follows_a_symlink_and_refuses_a_folder(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"text": "how do I write a session log?"}) + "\n", encoding="utf-8")
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    result = runner.invoke(app, ["guard", "--batch", str(source), "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert json.loads(real.read_text())["category"] == "in_scope"
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = runner.invoke(app, ["guard", "--batch", str(source), "-o", str(folder)])
+    assert result.exit_code == 2
+    assert "error:" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_missing_batch_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["guard", "--batch", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
