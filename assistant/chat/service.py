@@ -168,6 +168,10 @@ class ChatService:
             decision.category.value, decision.reason, text, facts, changes, state
         ):
             turn = self._capability(tenant, text, facts, changes, state, conversation.id)
+            if not decision.allowed and turn.audit_reason is None:
+                turn.audit_reason = (
+                    f"chat action despite guard {decision.category.value}: {decision.reason}"
+                )
         else:
             turn = Turn(
                 reply=self._refusal(tenant, decision, text, facts, state),

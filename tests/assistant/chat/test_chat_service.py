@@ -255,3 +255,44 @@ def test_clinical_content_is_refused_even_while_a_draft_waits_for_fields(
     assert reply.category != "in_scope" and reply.draft is None
     case = chat.db.get_case(TENANT, "Maria")
     assert case is not None and case.diagnosis is None
+
+
+def test_a_case_statement_the_classifier_alone_calls_clinical_is_recorded_and_audited(
+    chat: ChatService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guardrails import Category, Decision
+
+    def unsure_classifier(text: str, history: object = None) -> Decision:
+        return Decision(
+            Category.CLINICAL_ADVICE, False, "classifier:clinical_advice p=0.91", "not answered"
+        )
+
+    monkeypatch.setattr(chat.services.guard, "check_input", unsure_classifier)
+    reply = chat.reply(
+        TENANT, fresh("Rosa Delgado's physician is Dr. Ines Marlow, orthopedic surgery")
+    )
+    assert reply.category == "in_scope" and "Dr. Ines Marlow" in reply.reply
+    case = chat.db.get_case(TENANT, "Rosa Delgado")
+    assert case is not None and case.referral is not None
+    assert case.referral.physician == "Dr. Ines Marlow"
+    audit = chat.db.audit_log(TENANT)
+    assert len(audit) == 1 and audit[0].message_id == reply.message_id
+    assert "clinical_advice" in audit[0].reason and "classifier" in audit[0].reason
+
+
+def test_a_question_the_classifier_calls_clinical_is_never_overridden(
+    chat: ChatService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guardrails import Category, Decision
+
+    def unsure_classifier(text: str, history: object = None) -> Decision:
+        return Decision(
+            Category.CLINICAL_ADVICE, False, "classifier:clinical_advice p=0.91", "not answered"
+        )
+
+    monkeypatch.setattr(chat.services.guard, "check_input", unsure_classifier)
+    reply = chat.reply(
+        TENANT, fresh("Rosa Delgado's physician is Dr. Ines Marlow; should she stop her statin?")
+    )
+    assert reply.category == "clinical_advice" and reply.reply == "not answered"
+    assert chat.db.get_case(TENANT, "Rosa Delgado") is None
