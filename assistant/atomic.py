@@ -43,6 +43,13 @@ def write_json(path: Path, payload: Any) -> None:
     write_text(path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True))
 
 
+def _new_file_mode() -> int:
+    """What `open()` would give a new file: 0o666 less the process umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def output_target(path: Path) -> Path:
     """Where a write to `path` lands: the path itself, or a symlink's final target.
 
@@ -76,7 +83,7 @@ def write_output(path: Path, data: bytes) -> Path:
     An existing file keeps its permission bits.
     """
     target = output_target(path)
-    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode()
     try:
         write_bytes(target, data, mode)
     except OSError as exc:
