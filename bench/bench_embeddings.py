@@ -30,7 +30,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_index import Writer, synthetic_corpus  # noqa: E402
+from bench_index import Writer, chunk_texts, synthetic_corpus  # noqa: E402
 
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder  # noqa: E402
 from assistant.embeddings_onnx import OnnxEmbedder, OnnxInt8Embedder, export_model  # noqa: E402
@@ -145,10 +145,6 @@ def backend_figures(
 
 def throughput(embedder: Embedder, work: Path, files: int) -> dict[str, float]:
     """Our ingest of `files` synthetic files, and one `embed` call of the same chunks (floor)."""
-    from assistant.chunking import chunk_document
-    from assistant.ingest import discover
-    from assistant.loaders import load_document
-
     corpus = work / "corpus"
     synthetic_corpus(corpus, files, 2, seed=11, lo=20, hi=60)
     settings = Settings(data_dir=work / "data")
@@ -156,14 +152,7 @@ def throughput(embedder: Embedder, work: Path, files: int) -> dict[str, float]:
     start = time.perf_counter()
     report = services.ingest([corpus])
     ours = time.perf_counter() - start
-    found, _ = discover([corpus])
-    texts = [
-        c.context_text
-        for item in found
-        for c in chunk_document(
-            load_document(item.path), item.source, settings.chunk_size, settings.chunk_overlap
-        )
-    ]
+    texts = chunk_texts(corpus, settings)
     floor = _timed(lambda: embedder.embed(texts))[0]
     return {
         "tp_files": files,

@@ -23,7 +23,10 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 import httpx
 import numpy as np
@@ -249,12 +252,23 @@ def lifecycle(work: Path, files: int, sections: int) -> dict[str, float]:
     return figures
 
 
-def throughput(work: Path, files: int, sections: int) -> dict[str, float]:
-    """Our ingest of `files` files against SentenceTransformer.encode of the same chunks."""
+def chunk_texts(corpus: Path, settings: Settings) -> list[str]:
+    """The texts ingest embeds for `corpus`: the encode floor is measured on exactly these."""
     from assistant.chunking import chunk_document
-    from assistant.embeddings import SentenceTransformerEmbedder
     from assistant.ingest import discover
     from assistant.loaders import load_document
+
+    found, _ = discover([corpus])
+    return [
+        c.context_text
+        for f in found
+        for c in chunk_document(load_document(f.path), f.source, settings.chunk_size, settings.chunk_overlap)
+    ]
+
+
+def throughput(work: Path, files: int, sections: int) -> dict[str, float]:
+    """Our ingest of `files` files against SentenceTransformer.encode of the same chunks."""
+    from assistant.embeddings import SentenceTransformerEmbedder
     from assistant.services import Services
     from assistant.settings import Settings
 
@@ -268,12 +282,7 @@ def throughput(work: Path, files: int, sections: int) -> dict[str, float]:
     report = services.ingest([corpus])
     ours = time.perf_counter() - start
 
-    found, _ = discover([corpus])
-    texts = [
-        c.context_text
-        for f in found
-        for c in chunk_document(load_document(f.path), f.source, settings.chunk_size, settings.chunk_overlap)
-    ]
+    texts = chunk_texts(corpus, settings)
     start = time.perf_counter()
     embedder._model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
     floor = time.perf_counter() - start
