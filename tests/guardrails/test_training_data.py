@@ -1,7 +1,7 @@
 """No sentence of a test set is in the guard's training data (normalised comparison).
 
-Test sets: the blind set (tests/data/guard_blind.jsonl, compared by count only: its lines are
-never printed), the held-out split, the sentences in the guard's tests and the rails' examples.
+Test sets: the two blind sets (tests/data/guard_blind*.jsonl, compared by count only: their
+lines are never printed), the held-out split, the sentences in the guard's tests and the rails' examples.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from guardrails.dataset import (
 from guardrails.rules import default_rails
 
 REPO = Path(__file__).resolve().parents[2]
-BLIND = REPO / "tests" / "data" / "guard_blind.jsonl"
+BLIND_SETS = [REPO / "tests" / "data" / name for name in ("guard_blind.jsonl", "guard_blind2.jsonl")]
 TEST_FILES = [
     *sorted((REPO / "tests" / "guardrails").glob("test_*.py")),
     REPO / "tests" / "api" / "test_guard_api.py",
@@ -59,11 +59,10 @@ def test_held_out_split_is_not_in_the_training_data() -> None:
     assert not [e.text for e in heldout_examples() if normalised(e.text) in trained]
 
 
-def test_blind_set_is_not_in_the_training_data() -> None:
-    if not BLIND.exists():
-        pytest.skip("the blind set is not written yet")
+@pytest.mark.parametrize("blind", BLIND_SETS, ids=lambda p: p.stem)
+def test_blind_set_is_not_in_the_training_data(blind: Path) -> None:
     trained = _trained()
-    lines = BLIND.read_text(encoding="utf-8").splitlines()
+    lines = blind.read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines if line.strip()]
     shared = sum(normalised(t) in trained for t in texts)
     assert shared == 0, f"{shared} of {len(texts)} blind-set messages are in the training data"
