@@ -154,8 +154,10 @@ def boundary_examples(folder: Path = BOUNDARY_DIR) -> list[Example]:
 
 def guard_training_examples(data_dir: Path = DATA_DIR) -> list[Example]:
     """What the guard's model learns from: the baseline's data plus the minimal pairs
-    (deduplicated, never a held-out text)."""
+    (deduplicated, never a held-out or development-set text)."""
     seen = {normalised_key(e.text) for e in read_jsonl(data_dir / HELDOUT.name)}
+    for dev in sorted((data_dir / "dev").glob("*.jsonl")):  # looked at, never learnt
+        seen.update(normalised_key(e.text) for e in read_jsonl(dev))
     excluded = excluded_hashes(data_dir / EXCLUDED.name)
     found: list[Example] = []
     for example in [*training_examples(data_dir), *boundary_examples(data_dir / "boundary")]:

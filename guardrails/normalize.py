@@ -199,6 +199,10 @@ def _readable(data: bytes) -> str | None:
     return decoded
 
 
+_ROT13 = re.compile(r"\brot-?13\b")
+"""A message that names the trick (a word such as "protocol" or "rotation" does not)."""
+
+
 def _english_share(text: str) -> float:
     words = _WORDS.findall(text)
     if not words:
@@ -245,9 +249,10 @@ def _payloads(text: str, raw: str, lowered: str) -> tuple[list[str], list[str]]:
         found.append(tags)
         tricks.append("unicode-tags")
     share = _english_share(lowered)
-    if "rot13" in lowered or "rot-13" in lowered or (share < 0.25 and len(lowered) >= 12):
+    named = _ROT13.search(lowered) is not None
+    if named or (share < 0.25 and len(lowered) >= 12):
         rotated = codecs.encode(lowered, "rot13")
-        if "rot" in lowered or _english_share(rotated) > share + 0.2:
+        if named or _english_share(rotated) > share + 0.2:
             found.append(rotated)
             tricks.append("rot13")
     return [f.lower() for f in found[:_MAX_PAYLOADS]], tricks

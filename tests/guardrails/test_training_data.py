@@ -66,3 +66,14 @@ def test_blind_set_is_not_in_the_training_data(blind: Path) -> None:
     texts = [json.loads(line)["text"] for line in lines if line.strip()]
     shared = sum(normalised(t) in trained for t in texts)
     assert shared == 0, f"{shared} of {len(texts)} blind-set messages are in the training data"
+
+
+DEV_SETS = sorted((REPO / "guardrails" / "data" / "dev").glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("dev", DEV_SETS, ids=lambda p: p.stem)
+def test_development_set_is_not_in_the_training_data(dev: Path) -> None:
+    trained = _trained()
+    texts = [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    assert [t for t in texts if normalised(t) in trained] == []
