@@ -116,6 +116,7 @@ class ScopeGuard:
                 self.embedder,
                 self._embedder_id(),
                 self.rule_verdict,
+                rules_digest=self.rails.digest,
             )
             return trained
 

@@ -145,8 +145,10 @@ def load_or_train_model(
     embedder: Embedder,
     embedder_id: str,
     rules: RuleVerdict | None = None,
+    rules_digest: str = "",
 ) -> tuple[GuardClassifier, bool]:
-    """(model, trained_now): the cached boundary model for these examples, or a new one; the
+    """(model, trained_now): the cached boundary model for these examples (and these rules,
+    which decide part of the validation split the bar is chosen on), or a new one; the
     validation figures are written next to it as JSON."""
     reports: list[Validation] = []
 
@@ -156,7 +158,8 @@ def load_or_train_model(
         return model
 
     model, trained = load_or_train(
-        cache_dir, examples, embedder, embedder_id, prefix="model", version=MODEL_VERSION,
+        cache_dir, examples, embedder, embedder_id, prefix="model",
+        version=f"{MODEL_VERSION}+rules:{rules_digest}",
         train=train,
     )
     if reports:

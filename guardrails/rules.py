@@ -10,6 +10,7 @@ guardrails/rails/vocab.yaml and `{S}` one character inside a sentence.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -241,6 +242,11 @@ class Rails:
         from guardrails.signs import CHECKS
 
         extra = dict(settings or {})
+        digest = hashlib.sha256(repr(sorted(extra.items())).encode())
+        for path in sorted(folder.rglob("*.yaml")):
+            digest.update(path.read_bytes())
+        self.digest = digest.hexdigest()[:12]
+        """Hash of the rail files and settings: the model's answer bar depends on them."""
         self.rails = {
             name: load_rail(folder / name, CHECKS, extra)
             for name in (*RAIL_ORDER, "in_scope", "language")

@@ -5,12 +5,13 @@ Runs on the rules alone (no embedder): the rails are data in guardrails/rails/<r
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from guardrails.normalize import normalize
-from guardrails.rules import RAILS_DIR, Rail, Rule, default_rails, load_rail
+from guardrails.rules import RAILS_DIR, Rail, Rails, Rule, default_rails, load_rail
 from guardrails.signs import CHECKS
 
 RAILS = default_rails()
@@ -64,3 +65,13 @@ def test_no_rule_copies_one_data_sets_question_templates() -> None:
     for template in ("what is the outlook for", "what research \\(or clinical trials\\)",
                      "who should get", "what are the genetic changes related to"):
         assert template not in text
+
+
+def test_editing_a_rail_changes_the_digest_the_model_cache_is_keyed_by(tmp_path: Path) -> None:
+    copy = tmp_path / "rails"
+    shutil.copytree(RAILS_DIR, copy)
+    before = Rails(copy).digest
+    assert Rails(copy).digest == before
+    rules = copy / "in_scope" / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert Rails(copy).digest != before
