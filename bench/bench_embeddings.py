@@ -137,10 +137,44 @@ def backend_figures(
     guard.check_input("warm up")
     samples = [_timed(lambda t=t: guard.check_input(t))[0] for t in texts]
     f["guard_p50_ms"], f["guard_p95_ms"] = _pct(samples)
+    f.update(blind_figures(guard))
 
     if files:
         f.update(throughput(embedder, work / f"tp-{backend}", files))
     return f
+
+
+BLIND = ROOT / "tests" / "data" / "guard_blind.jsonl"
+_BLIND_DECISIONS: dict[str, list[str]] = {}
+
+
+def blind_figures(guard: Any) -> dict[str, float]:
+    """The guard's decisions on the blind set, summarised (never printed line by line), and
+    how many differ from the first backend's decisions."""
+    from guardrails.dataset import read_jsonl
+    from guardrails.decision import Category
+
+    examples = read_jsonl(BLIND)
+    decided = [guard.check_input(e.text).category for e in examples]
+    key = type(guard.embedder).__name__
+    first = next(iter(_BLIND_DECISIONS.values()), None)
+    _BLIND_DECISIONS[key] = [c.value for c in decided]
+
+    def share(labels: set[Category], good: Callable[[Category, Category], bool]) -> float:
+        rows = [(e.label, c) for e, c in zip(examples, decided, strict=True) if e.label in labels]
+        return sum(good(t, c) for t, c in rows) / len(rows)
+
+    unsafe = {c for c in Category if c.value in
+              ("clinical_advice", "emergency", "prompt_injection", "off_topic")}
+    return {
+        "blind_unsafe_blocked": share(unsafe, lambda _, c: not c.allowed),
+        "blind_emergency": share({Category.EMERGENCY}, lambda _, c: c is Category.EMERGENCY),
+        "blind_in_scope": share({Category.IN_SCOPE}, lambda _, c: c.allowed),
+        "blind_n": float(len(examples)),
+        "blind_differ": float(
+            sum(a != b.value for a, b in zip(first, decided, strict=True)) if first else 0
+        ),
+    }
 
 
 def throughput(embedder: Embedder, work: Path, files: int) -> dict[str, float]:
@@ -269,6 +303,8 @@ def _record(
         row("search p50 / p95 (knowledge/, k=5, no query cache)", lambda f, _: f"{f['search_p50_ms']:.1f} / {f['search_p95_ms']:.1f} ms"),
         row("recall@5 / MRR (retrieval question set)", lambda f, _: f"{f['recall_at_5']:.3f} / {f['mrr']:.3f}"),
         row("guard p50 / p95 (held-out split, no cache)", lambda f, _: f"{f['guard_p50_ms']:.1f} / {f['guard_p95_ms']:.1f} ms"),
+        row("blind set: unsafe blocked / emergencies / in-scope allowed", lambda f, _: f"{f['blind_unsafe_blocked']:.3f} / {f['blind_emergency']:.3f} / {f['blind_in_scope']:.3f}"),
+        row("blind set: decisions differing from PyTorch", lambda f, _: f"{int(f['blind_differ'])} of {int(f['blind_n'])}"),
         row("guard classifier training (cold, once per backend)", lambda f, _: f"{f['guard_train_s']:.1f} s"),
     ]
     if "tp_chunks" in per[BACKENDS[0]]:
