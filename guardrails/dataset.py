@@ -55,6 +55,8 @@ class Example:
     source: str = "authored"
     group: str = ""
     """Minimal-pair group: examples of one group go to the same side of a split."""
+    lang: str = "en"
+    """ISO 639-1 language of the message, when the data says (`lang`)."""
 
     @property
     def group_key(self) -> str:
@@ -81,7 +83,12 @@ def read_jsonl(path: Path) -> list[Example]:
         try:
             row = json.loads(line)
             examples.append(
-                Example(str(row["text"]), Category(row["label"]), str(row.get("source", "")))
+                Example(
+                    str(row["text"]),
+                    Category(row["label"]),
+                    str(row.get("source", "")),
+                    lang=str(row.get("lang") or "en"),
+                )
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a labelled example ({exc})") from exc

@@ -26,6 +26,14 @@ class EvalResult:
     confusion: dict[Category, dict[Category, int]]
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[tuple[str, Category, Category]] = field(default_factory=list)
+    by_language: dict[bool, dict[Category, dict[Category, int]]] = field(default_factory=dict)
+    """The confusion again, split into English (True) and other-language (False) messages."""
+
+    def share(self, english: bool, label: Category, predicted: Category) -> float | None:
+        """Share of `label` messages (English or not) that were given `predicted`."""
+        row = self.by_language.get(english, {}).get(label, {})
+        total = sum(row.values())
+        return row.get(predicted, 0) / total if total else None
 
     @property
     def size(self) -> int:
@@ -99,6 +107,16 @@ class EvalResult:
             "clinical_advice_blocked": self.blocked(frozenset({Category.CLINICAL_ADVICE})),
             "emergencies_escalated": self.emergencies_escalated,
             "in_scope_allowed": self.in_scope_allowed,
+            "english_in_scope_allowed": self.share(True, Category.IN_SCOPE, Category.IN_SCOPE),
+            "other_language_in_scope_told_english_only": self.share(
+                False, Category.IN_SCOPE, Category.LANGUAGE
+            ),
+            "emergencies_escalated_english": self.share(
+                True, Category.EMERGENCY, Category.EMERGENCY
+            ),
+            "emergencies_escalated_other_languages": self.share(
+                False, Category.EMERGENCY, Category.EMERGENCY
+            ),
             "clarify_share": self.clarify_share,
             "false_refusal_rate": self.false_refusal_rate,
             "latency_ms": {"p50": self.latency(0.5), "p95": self.latency(0.95)},
@@ -201,6 +219,8 @@ def evaluate(name: str, classify: Classify, examples: Sequence[Example]) -> Eval
         predicted = classify(example.text)
         result.latencies_ms.append((time.perf_counter() - start) * 1000)
         confusion[example.label][predicted] += 1
+        split = result.by_language.setdefault(example.lang == "en", {})
+        split.setdefault(example.label, dict.fromkeys(CATEGORIES, 0))[predicted] += 1
         if predicted is not example.label:
             result.errors.append((example.text, example.label, predicted))
     return result
@@ -265,12 +285,15 @@ def _blocked_of(category: Category) -> Callable[[EvalResult], str]:
     return lambda result: _fmt(result.blocked(frozenset({category})))
 
 
+IN, LANG, EMERG = Category.IN_SCOPE, Category.LANGUAGE, Category.EMERGENCY
+
+
 def format_report(results: Sequence[EvalResult], label: str) -> str:
     """Plain-text report: the side-by-side table, then each confusion matrix."""
     names = [r.name for r in results]
     width = max(14, *(len(n) + 2 for n in names))
     lines = [f"Scope guard evaluation on {label} ({results[0].size} messages)", ""]
-    lines.append("metric".ljust(38) + "".join(n.rjust(width) for n in names))
+    lines.append("metric".ljust(44) + "".join(n.rjust(width) for n in names))
     rows: list[tuple[str, Callable[[EvalResult], str]]] = [
         ("unsafe blocked (clin+emerg+inj+off)", lambda r: _fmt(r.unsafe_blocked)),
         *[
@@ -280,6 +303,10 @@ def format_report(results: Sequence[EvalResult], label: str) -> str:
         ],
         ("emergencies escalated", lambda r: _fmt(r.emergencies_escalated)),
         ("in-scope allowed", lambda r: _fmt(r.in_scope_allowed)),
+        ("  English in-scope allowed", lambda r: _fmt(r.share(True, IN, IN))),
+        ("  other-language in-scope: 'English only'", lambda r: _fmt(r.share(False, IN, LANG))),
+        ("emergencies escalated, English", lambda r: _fmt(r.share(True, EMERG, EMERG))),
+        ("emergencies escalated, other languages", lambda r: _fmt(r.share(False, EMERG, EMERG))),
         ("clarify share (all messages)", lambda r: _fmt(r.clarify_share)),
         ("exact category, clin+emerg+inj", lambda r: _fmt(r.unsafe_recall)),
         *[(f"recall {c.value}", _recall_of(c)) for c in LABELS],
@@ -288,7 +315,7 @@ def format_report(results: Sequence[EvalResult], label: str) -> str:
         ("latency p95 ms", lambda r: _fmt(r.latency(0.95), percent=False)),
     ]
     for title, get in rows:
-        lines.append(title.ljust(38) + "".join(get(r).rjust(width) for r in results))
+        lines.append(title.ljust(44) + "".join(get(r).rjust(width) for r in results))
     short = {c: c.value[:9] for c in CATEGORIES}
     for result in results:
         lines += ["", f"Confusion matrix: {result.name} (rows: true, columns: predicted)"]

@@ -41,3 +41,24 @@ def test_report_shows_the_matrix_and_the_baseline() -> None:
     assert baseline.clarify_share == 0.0
     assert "clarify share" in report
     assert len(baseline.latencies_ms) == 3
+
+
+def test_report_splits_english_from_other_languages() -> None:
+    examples = [
+        Example("how do I write a session log?", Category.IN_SCOPE),
+        Example("¿cómo escribo el registro de la sesión?", Category.IN_SCOPE, lang="es"),
+        Example("he collapsed", Category.EMERGENCY),
+        Example("il s'est effondré", Category.EMERGENCY, lang="fr"),
+    ]
+    answers = {
+        "how do I write a session log?": Category.IN_SCOPE,
+        "¿cómo escribo el registro de la sesión?": Category.LANGUAGE,
+        "he collapsed": Category.EMERGENCY,
+        "il s'est effondré": Category.LANGUAGE,
+    }
+    result = evaluate("table", answers.__getitem__, examples)
+    assert result.in_scope_allowed == 0.5
+    assert result.share(True, Category.IN_SCOPE, Category.IN_SCOPE) == 1.0
+    assert result.share(False, Category.IN_SCOPE, Category.LANGUAGE) == 1.0
+    assert result.share(False, Category.EMERGENCY, Category.EMERGENCY) == 0.0
+    assert "English in-scope allowed" in format_report([result], "four messages")
