@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from assistant.embeddings import Embedder
 from assistant.settings import Settings
+from guardrails.addon import add_on_request
 from guardrails.classifier import GuardClassifier, classifier_text
 from guardrails.dataset import Example, guard_training_examples
 from guardrails.decision import (
@@ -189,6 +190,19 @@ class ScopeGuard:
             f"most likely {top.value} p={probs.get(top, 0.0):.2f}",
         )
 
+    def _refusal_in(self, probs: Mapping[Category, float]) -> tuple[Category, str] | None:
+        """The refusal whose probability clears its bar (emergency first), if any."""
+        th = self.thresholds
+        bars = {
+            Category.EMERGENCY: th.emergency,
+            Category.CLINICAL_ADVICE: th.clinical_advice,
+            Category.PROMPT_INJECTION: th.prompt_injection,
+        }
+        for category, bar in bars.items():
+            if probs.get(category, 0.0) >= bar:
+                return category, f"classifier:{category.value} p={probs[category]:.2f}"
+        return None
+
     def _history_follow_up(self, normalized: Normalized, history: Sequence[str]) -> RuleHit | None:
         if not history or len(normalized.text) > 200:
             return None
@@ -224,7 +238,7 @@ class ScopeGuard:
         if hit:
             return self._decide(hit.category, hit.reason + note, text, prior, hit.topic)
         evidence = self.rails.in_scope(normalized.variants[0])
-        if evidence:
+        if evidence and not add_on_request(normalized.variants[0]):
             return self._decide(Category.IN_SCOPE, f"rule:{evidence}" + note, text, prior)
         return None
 
@@ -259,6 +273,11 @@ class ScopeGuard:
             payload_category, payload_reason = self._from_classifier(self.probabilities(payload))
             if payload_category in UNSAFE and category not in UNSAFE:
                 category, reason = payload_category, payload_reason + " (decoded payload)"
+        tail = add_on_request(normalized.text) if category is Category.IN_SCOPE else None
+        if tail:
+            found = self._refusal_in(self.probabilities(tail))
+            if found:
+                category, reason = found[0], found[1] + " (the request after the first)"
         scores = {c.value: round(p, 4) for c, p in probs.items()}
         topic = "general" if category is Category.CLINICAL_ADVICE else None
         return self._decide(category, reason + note, text, prior, topic, scores)

@@ -20,12 +20,13 @@ from numpy.typing import NDArray
 
 from assistant import atomic
 from assistant.embeddings import Embedder
+from guardrails.addon import add_on_request
 from guardrails.classifier import GuardClassifier, classifier_text, load_or_train
 from guardrails.dataset import Example
 from guardrails.decision import Category
 from guardrails.normalize import normalize
 
-MODEL_VERSION = "guard-boundary-v2"
+MODEL_VERSION = "guard-boundary-v3"
 VALIDATION_SHARE = 0.2
 UNSAFE_ALLOWED_TARGET = 0.02
 """Largest share of validation messages not labelled in_scope that the guard (rules, then the
@@ -97,6 +98,16 @@ def _choose_bar(
     return high
 
 
+TAIL_BARS = {Category.EMERGENCY: 0.3, Category.CLINICAL_ADVICE: 0.5, Category.PROMPT_INJECTION: 0.5}
+"""The guard's default refusal bars (guardrails.guard.Thresholds), for a tacked-on request."""
+
+
+def _refuses(model: GuardClassifier, embedder: Embedder, text: str) -> bool:
+    window = classifier_text(text)
+    probs = model.probabilities(embedder.embed_query(window), window)
+    return any(probs.get(c, 0.0) >= bar for c, bar in TAIL_BARS.items())
+
+
 def train_boundary_model(
     examples: Sequence[Example], embedder: Embedder, rules: RuleVerdict | None = None
 ) -> tuple[GuardClassifier, Validation]:
@@ -122,6 +133,10 @@ def train_boundary_model(
     is_in = truth == in_column
     verdicts = [rules(examples[i].text) if rules else None for i in validation]
     fixed = np.array([np.nan if v is None else float(v) for v in verdicts])
+    for row, index in enumerate(validation):  # the guard also judges a tacked-on request
+        tail = add_on_request(normalize(examples[index].text).text)
+        if np.isnan(fixed[row]) and tail and _refuses(model, embedder, tail):
+            fixed[row] = 0.0
     bar = _choose_bar(p_in, is_in, fixed)
     allowed = _allowed(p_in, fixed, bar)
     report = Validation(
