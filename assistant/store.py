@@ -136,16 +136,15 @@ class ChromaStore:
     def query(
         self, vector: Vectors, n: int, where: Where | None = None
     ) -> list[tuple[str, float]]:
-        total = self.count()
-        if total == 0:
-            return []
+        # Chroma returns fewer than n results (none from an empty collection) by itself; a
+        # count() first would cost a second round trip on every search.
         result = self._collection.query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-            n_results=min(n, total),
+            n_results=n,
             where=where,
             include=["distances"],
         )
-        ids = result["ids"][0]
+        ids = result["ids"][0] if result["ids"] else []
         distances = result["distances"][0] if result["distances"] else [1.0] * len(ids)
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
