@@ -10,6 +10,8 @@ from assistant.cli.app import app, console, fail, settings_of
 from assistant.generation import IndexPointerError
 from assistant.services import Services
 
+WORKER_HEALTHCHECK_S = 60
+
 
 @app.command()
 def serve(
@@ -49,6 +51,10 @@ def serve(
             host=settings.host,
             port=settings.port,
             log_level="info",
+            # A worker answers the supervisor's ping only once it runs: spawning and importing
+            # torch on a busy machine can take longer than uvicorn's default of 5 s, and a
+            # worker that misses it is killed and respawned, over and over.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
         return
     with console.status("loading the model, the index and the scope guard…"):
