@@ -7,6 +7,7 @@ export's setup time. Prints the figures; `--record` replaces this script's secti
 bench/RESULTS.md. The machine is shared: CPU time per call is printed beside wall time.
 
 Run: .venv/bin/python bench/bench_embeddings.py [--record] [--skip-rss] [--files 1000]
+     .venv/bin/python bench/bench_embeddings.py --throughput-only --backends torch,onnx-int8
 """
 
 from __future__ import annotations
@@ -181,6 +182,8 @@ def throughput(embedder: Embedder, work: Path, files: int) -> dict[str, float]:
     """Our ingest of `files` synthetic files, and one `embed` call of the same chunks (floor)."""
     corpus = work / "corpus"
     synthetic_corpus(corpus, files, 2, seed=11, lo=20, hi=60)
+    synthetic_corpus(work / "warm", 4, 2, seed=12, lo=20, hi=60)
+    Services(Settings(data_dir=work / "warm-data"), embedder=embedder).ingest([work / "warm"])
     settings = Settings(data_dir=work / "data")
     services = Services(settings, embedder=embedder)
     start = time.perf_counter()
@@ -194,6 +197,22 @@ def throughput(embedder: Embedder, work: Path, files: int) -> dict[str, float]:
         "tp_chunks_per_s": report.chunks_written / ours,
         "tp_floor_chunks_per_s": len(texts) / floor,
     }
+
+
+def throughput_only(backends: list[str], files: int, keep: Path | None) -> None:
+    """Ingest throughput against the encode floor per backend, and nothing else."""
+    work = keep or Path(tempfile.mkdtemp(prefix="mes-bench-tp-"))
+    try:
+        for backend in backends:
+            embedder = _embedder(backend, work / "export")
+            embedder.embed(["warm up"] * 8)
+            f = throughput(embedder, work / f"tp-{backend}", files)
+            f["ratio"] = f["tp_chunks_per_s"] / f["tp_floor_chunks_per_s"]
+            f["load_1min"] = os.getloadavg()[0]
+            print(backend, json.dumps({k: round(v, 3) for k, v in f.items()}), flush=True)
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _env() -> dict[str, str]:
@@ -260,7 +279,14 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3, help="passes over the search questions")
     parser.add_argument("--guard-messages", type=int, default=0, help="held-out messages (0: all)")
     parser.add_argument("--work", type=Path, help="keep the indexes and guard caches here")
+    parser.add_argument("--throughput-only", action="store_true",
+                        help="only ingest chunks/s against the encode floor (never recorded)")
+    parser.add_argument("--backends", default=",".join(BACKENDS),
+                        help="with --throughput-only: comma-separated subset of " + ",".join(BACKENDS))
     args = parser.parse_args()
+    if args.throughput_only:
+        throughput_only(args.backends.split(","), args.files or 1000, args.work)
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="mes-bench-emb-"))
     work.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
