@@ -9,7 +9,10 @@ database.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +36,8 @@ SCALE_CHROMA = os.environ.get("MESAI_SCALE_CHROMA_URL")
 SCALE_PG = os.environ.get("MESAI_SCALE_PG_URL")
 SCALE = bool(SCALE_CHROMA and SCALE_PG)
 WORKERS = int(os.environ.get("MESAI_SCALE_WORKERS", "2"))
+STARTUP_S = 900  # every worker loads torch and the model; slow on a busy machine
+GUARD_CACHE = Path(__file__).resolve().parents[2] / ".mes-data" / "guard"
 
 
 class LiveServer:
@@ -106,12 +111,20 @@ class LiveServer:
         }
         cmd = [str(Path(sys.executable).with_name("mes-ai")), "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(WORKERS)]
-        self._proc = subprocess.Popen(cmd, env=env)
+        # Its own process group: stop() reaches the uvicorn workers too, even mid-startup.
+        self._proc = subprocess.Popen(cmd, env=env, start_new_session=True)
         self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + STARTUP_S
         while True:
-            assert self._proc.poll() is None, "mes-ai serve exited"
-            assert time.monotonic() < deadline, "mes-ai serve did not answer /healthz"
+            problem = (
+                "mes-ai serve exited" if self._proc.poll() is not None
+                else "mes-ai serve did not answer /healthz" if time.monotonic() > deadline
+                else None
+            )
+            if problem:
+                _stop_group(self._proc)
+                self._proc = None
+                pytest.fail(problem)
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     break
@@ -125,12 +138,7 @@ class LiveServer:
             self._thread.join(30)
             self._server = self._thread = None
         if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait(10)
+            _stop_group(self._proc)
             self._proc = None
         if self._services is not None and "db" in self._services.__dict__:
             self._services.db.close()
@@ -138,6 +146,17 @@ class LiveServer:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to `mes-ai serve` and its workers, SIGKILL to whatever is left after 60 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
 
 
 def _fresh_database(tmp: Path) -> str:
@@ -163,8 +182,13 @@ def api_data_dir(
     if SCALE:
         extra = {"chroma_url": SCALE_CHROMA, "collection": f"mes_{uuid.uuid4().hex[:8]}"}
     settings = Settings(data_dir=data_dir, **extra)
-    report = Services(settings, embedder=embedder).ingest([settings.knowledge_dir])
+    services = Services(settings, embedder=embedder)
+    report = services.ingest([settings.knowledge_dir])
     assert not report.failed, report.failed
+    if SCALE:  # the guard's model is trained (or copied) once, not by every worker at start-up
+        if GUARD_CACHE.is_dir():
+            shutil.copytree(GUARD_CACHE, data_dir / "guard", dirs_exist_ok=True)
+        services.guard.warm()
     (data_dir / "settings.json").write_text(settings.model_dump_json())
     return data_dir
 
