@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -90,8 +91,10 @@ def split_units(text: str) -> list[str]:
     return [u for u in units if len(u) >= 25]
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    """Content words of a text (memoised: the same corpus sentences are scored every turn)."""
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
 def _cite(unit: str, n: int) -> str:
@@ -100,7 +103,8 @@ def _cite(unit: str, n: int) -> str:
 
 
 class Answerer:
-    """Composes extractive answers; sentence vectors are cached (the corpus is small)."""
+    """Composes extractive answers; the sentences of a passage and their vectors are cached
+    (the corpus is small and the same passages come back turn after turn)."""
 
     def __init__(
         self, embedder: Embedder, settings: AnswerSettings | None = None, cache_size: int = 8192
@@ -109,7 +113,22 @@ class Answerer:
         self.settings = settings or AnswerSettings()
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._cache_size = cache_size
+        self._units: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def _split(self, passage: str) -> tuple[str, ...]:
+        """split_units of a passage, memoised by its text."""
+        with self._lock:
+            hit = self._units.get(passage)
+            if hit is not None:
+                self._units.move_to_end(passage)
+                return hit
+        units = tuple(split_units(passage))
+        with self._lock:
+            self._units[passage] = units
+            while len(self._units) > self._cache_size // 4:
+                self._units.popitem(last=False)
+        return units
 
     def _vectors(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
@@ -163,7 +182,7 @@ class Answerer:
         units = [
             Unit(text, i, j)
             for i, p in enumerate(top)
-            for j, text in enumerate(split_units(p.text))
+            for j, text in enumerate(self._split(p.text))
             if reject is None or not reject(text)
         ]
         best_score = max((p.score for p in top), default=0.0) or 1.0

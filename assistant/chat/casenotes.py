@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from assistant.drafting import catalog
@@ -312,6 +313,29 @@ def _measure_names() -> list[tuple[str, str, str | None]]:
     return sorted(names, key=lambda n: -len(n[0]))
 
 
+def _whole_word(name: str) -> str:
+    return r"(?<![\w-])" + re.escape(name.lower()) + r"(?![\w-])"
+
+
+@cache
+def _measure_patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str, str | None]]]:
+    """One pattern for "any measure named here" and each alias's own, longest first."""
+    names = _measure_names()
+    each = [(re.compile(_whole_word(alias)), name, unit) for alias, name, unit in names]
+    return re.compile("|".join(_whole_word(alias) for alias, _, _ in names)), each
+
+
+@cache
+def _specialty_patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
+    """One pattern for "any specialty named here" and each name's own, longest first."""
+    names = sorted(
+        ((n, s.label) for s in catalog.specialties() for n in (s.label, *s.aliases)),
+        key=lambda n: -len(n[0]),
+    )
+    each = [(re.compile(_whole_word(name)), label) for name, label in names]
+    return re.compile("|".join(_whole_word(name) for name, _ in names)), each
+
+
 def _exercise_name(raw: str) -> str | None:
     name = re.sub(
         r"(?<![\w-])(of|with|at|using|reps?|sets?|x|and|then|did|done|plus)(?![\w-])",
@@ -329,7 +353,7 @@ def read_items(text: _Text, when: dt.date) -> tuple[list[dict[str, Any]], list[d
     """Exercises (sets x reps x load, or timed) and outcome measures with values."""
     exercises: list[dict[str, Any]] = []
     assessments: list[dict[str, Any]] = []
-    measures = _measure_names()
+    any_measure, measures = _measure_patterns()
     offset = 0
     for segment in re.split(r"[,;\n]|\band\b|\bthen\b|\.\s", text.rest):
         seg_start = text.rest.find(segment, offset)
@@ -353,8 +377,8 @@ def read_items(text: _Text, when: dt.date) -> tuple[list[dict[str, Any]], list[d
                 text.take(seg_start, seg_start + len(segment))
             continue
         lowered = words.lower()
-        for alias, measure_name, unit in measures:
-            at = re.search(r"(?<![\w-])" + re.escape(alias.lower()) + r"(?![\w-])", lowered)
+        for alias_rx, measure_name, unit in measures if any_measure.search(lowered) else ():
+            at = alias_rx.search(lowered)
             if not at:
                 continue
             value = _MEASURE_VALUE.search(lowered[at.end() :])
@@ -408,12 +432,11 @@ def read_kind(text: str) -> tuple[str | None, str | None]:
 
 def read_specialty(text: _Text) -> str | None:
     lowered = text.rest.lower()
-    names = sorted(
-        ((n, s.label) for s in catalog.specialties() for n in (s.label, *s.aliases)),
-        key=lambda n: -len(n[0]),
-    )
-    for name, label in names:
-        m = re.search(r"(?<![\w-])" + re.escape(name.lower()) + r"(?![\w-])", lowered)
+    any_name, names = _specialty_patterns()
+    if not any_name.search(lowered):
+        return None
+    for name_rx, label in names:
+        m = name_rx.search(lowered)
         if m:
             text.take(m.start(), m.end())
             return label.lower()

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from assistant.chat.answer import Answerer
@@ -343,11 +344,7 @@ class ChatService:
     # framework questions ------------------------------------------------------------
     def _answer(self, tenant: str, text: str) -> Turn:
         passages = self.services.search(text, 6, tenant=tenant)
-
-        def unsafe(sentence: str) -> bool:
-            return bool(check_output(sentence))
-
-        answer = self.answerer.compose(text, passages, reject=unsafe)
+        answer = self.answerer.compose(text, passages, reject=_unsafe_sentence)
         if answer is None:
             return Turn(reply=self._dont_know(text))
         body = self.generator.generate(text, answer)
@@ -620,6 +617,13 @@ def _case_statement(text: str, facts: CaseFacts) -> bool:
         and not re.search(r"[A-Za-z]", facts.leftover)
         and not check_output(text)
     )
+
+
+@lru_cache(maxsize=8192)
+def _unsafe_sentence(sentence: str) -> bool:
+    """The output check's verdict on a passage sentence (memoised: a pure function of the
+    sentence, and the same corpus sentences are candidates turn after turn)."""
+    return bool(check_output(sentence))
 
 
 def _without(state: dict[str, Any], key: str) -> dict[str, Any]:
