@@ -74,4 +74,15 @@ echo "test-scale: $("$PGBIN/postgres" --version), chromadb $("$BIN/python" -c 'i
 export MESAI_SCALE_CHROMA_URL="http://127.0.0.1:$CHPORT"
 export MESAI_SCALE_PG_URL="postgresql://mes@127.0.0.1:$PGPORT/postgres"
 export MESAI_SCALE_WORKERS=$WORKERS
-"$BIN/python" -m pytest tests/api -q -p no:cacheprovider -rs "$@"
+status=0
+"$BIN/python" -m pytest tests/api -p no:cacheprovider "$@" || status=$?
+"$BIN/python" - <<'EOF' || true
+import os, chromadb, psycopg
+from urllib.parse import urlparse
+with psycopg.connect(os.environ["MESAI_SCALE_PG_URL"]) as db:
+    (dbs,) = db.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'mes_test_%'").fetchone()
+url = urlparse(os.environ["MESAI_SCALE_CHROMA_URL"])
+collections = len(chromadb.HttpClient(host=url.hostname, port=url.port).list_collections())
+print(f"test-scale: the servers used {dbs} PostgreSQL databases and {collections} Chroma collections")
+EOF
+exit "$status"
