@@ -16,16 +16,10 @@ from api.deps import ServicesDep
 from api.errors import ApiError, error_body
 from api.schemas.chat import ChatRequest, DraftFormat
 from api.schemas.common import AUTH_ERRORS, errors
+from api.schemas.drafts import MEDIA
 from assistant.chat import ChatEvent, ChatReply, ConversationNotFound
-from assistant.drafting import export
 
 router = APIRouter(prefix="/v1/chat", tags=["chat"])
-
-MEDIA = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "md": "text/markdown; charset=utf-8",
-}
 SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The reply; with `Accept: text/event-stream` the events meta, delta..., "
@@ -105,11 +99,11 @@ def draft_file(
     fmt: Annotated[DraftFormat, Query(alias="format")] = "md",
 ) -> Response:
     """A draft made in chat as Markdown, DOCX or PDF (the caller's tenant only)."""
-    record = services.db.get_draft(caller.tenant, draft_id)
-    if record is None:
+    found = services.chat_draft_file(caller.tenant, draft_id, fmt)
+    if found is None:
         raise ApiError(404, "not_found", "no such draft")
     return Response(
-        export(record.to_draft(), fmt),
+        found.data,
         media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{record.kind}.{fmt}"'},
+        headers={"Content-Disposition": f'attachment; filename="{found.name}"'},
     )

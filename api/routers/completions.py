@@ -1,7 +1,9 @@
 """`POST /v1/chat/completions`: the chat service behind the OpenAI chat-completions shape.
 
-The last user message is answered; the messages before it are stored as the conversation's
-history first (system messages are ignored: the assistant's rules do not change). With
+The last user message is answered; the user/assistant messages before it are the conversation's
+history (system messages are ignored: the assistant's rules do not change). A history that is
+exactly a stored conversation of the caller's tenant continues it (pending draft questions carry
+over, nothing is stored twice); any other history is stored once as a new conversation. With
 `stream: true` the reply comes as `chat.completion.chunk` events ending in `data: [DONE]`.
 """
 
@@ -27,8 +29,7 @@ from api.schemas.completions import (
     Extension,
     Usage,
 )
-from assistant.chat import ChatEvent
-from assistant.services import Services
+from assistant.chat import ChatEvent, ConversationNotFound
 
 router = APIRouter(prefix="/v1/chat", tags=["openai"])
 STREAM_DOC: dict[int | str, dict[str, Any]] = {
@@ -51,15 +52,6 @@ def _split(body: CompletionRequest) -> tuple[str, list[tuple[str, str]]]:
         if m.role in ("user", "assistant") and m.text().strip()
     ]
     return body.messages[last].text(), history
-
-
-def _conversation(services: Services, tenant: str, history: list[tuple[str, str]]) -> str | None:
-    if not history:
-        return None
-    conversation = services.db.create_conversation(tenant)
-    for role, text in history:
-        services.db.add_message(tenant, conversation.id, role, text)
-    return conversation.id
 
 
 def _words(*texts: str) -> int:
@@ -99,7 +91,7 @@ def _chunks(events: Iterator[ChatEvent], model: str, created: int) -> Iterator[s
 @router.post(
     "/completions",
     response_model=ChatCompletion,
-    responses={**STREAM_DOC, **errors(422, *AUTH_ERRORS)},
+    responses={**STREAM_DOC, **errors(404, 422, *AUTH_ERRORS)},
 )
 def completions(
     body: CompletionRequest, caller: CallerDep, services: ServicesDep
@@ -108,7 +100,7 @@ def completions(
     message, history = _split(body)
     created = int(time.time())
     try:
-        conversation_id = _conversation(services, caller.tenant, history)
+        conversation_id = services.completion_conversation(caller.tenant, history)
         if body.stream:
             events = services.chat.stream(caller.tenant, message, conversation_id)
             first = next(events, None)
@@ -120,6 +112,8 @@ def completions(
                 headers={"Cache-Control": "no-store"},
             )
         reply = services.chat.reply(caller.tenant, message, conversation_id)
+    except ConversationNotFound as exc:  # deleted while this request was served
+        raise ApiError(404, "not_found", "the conversation was deleted") from exc
     except ValueError as exc:
         raise ApiError(422, "invalid_message", str(exc)) from exc
     return ChatCompletion(

@@ -24,7 +24,7 @@ def _not_found() -> ApiError:
 def list_conversations(
     caller: CallerDep, services: ServicesDep
 ) -> ConversationList:
-    records = services.db.list_conversations(caller.tenant)
+    records = services.conversations(caller.tenant)
     return ConversationList(conversations=[ConversationSummary.of(r) for r in records])
 
 
@@ -34,7 +34,7 @@ def get_conversation(
     caller: CallerDep,
     services: ServicesDep,
 ) -> ConversationDetail:
-    record = services.db.get_conversation(caller.tenant, conversation_id)
+    record = services.conversation(caller.tenant, conversation_id)
     if record is None:
         raise _not_found()
     return ConversationDetail.full(record)
@@ -49,6 +49,6 @@ def delete_conversation(
     caller: CallerDep,
     services: ServicesDep,
 ) -> Response:
-    if not services.db.delete_conversation(caller.tenant, conversation_id):
+    if not services.delete_conversation(caller.tenant, conversation_id):
         raise _not_found()
     return Response(status_code=204)

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 def feedback(
     body: FeedbackRequest, caller: CallerDep, services: ServicesDep
 ) -> FeedbackResponse:
-    recorded = services.db.add_feedback(
+    recorded = services.add_feedback(
         caller.tenant, body.conversation_id, body.message_id, body.rating, body.comment
     )
     if not recorded:

@@ -29,7 +29,7 @@ def guard(
     body: GuardRequest, services: ServicesDep
 ) -> dict[str, object]:
     try:
-        decision = services.guard.check_input(body.text)
+        decision = services.check_text(body.text)
     except ValueError as exc:
         raise ApiError(422, "invalid_text", str(exc)) from exc
     return {

@@ -42,7 +42,7 @@ class SearchResponse(BaseModel):
 @router.get("/healthz", response_model=HealthResponse, responses={503: {"model": ErrorBody}})
 def healthz(services: ServicesDep) -> dict[str, object]:
     try:
-        stats = services.retriever.stats()
+        stats = services.index_stats()
     except IndexPointerError as exc:
         raise ApiError(503, "index_unavailable", str(exc)) from exc
     return {

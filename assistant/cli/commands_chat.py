@@ -81,7 +81,7 @@ class ChatSession:
         return True
 
     def save(self, target: str) -> None:
-        from assistant.drafting import FORMATS, DraftError, export
+        from assistant.drafting import FORMATS, DraftError
 
         if not target.strip():
             self.error("give a file name, e.g. /save maria-session.docx")
@@ -94,12 +94,12 @@ class ChatSession:
         if self.last_draft_id is None:
             self.error("there is no draft in this conversation yet")
             return
-        stored = self.chat.db.get_draft(self.tenant, self.last_draft_id)
+        stored = self.chat.db.get_draft(self.tenant, self.last_draft_id)  # the chat's own store
         if stored is None:
             self.error("the draft is no longer stored")
             return
         try:
-            atomic.write_bytes(path, export(stored.to_draft(), fmt))
+            atomic.write_bytes(path, self.chat.services.export_draft(stored.to_draft(), fmt))
         except (DraftError, OSError) as exc:
             self.error(f"cannot write {path}: {exc}")
             return

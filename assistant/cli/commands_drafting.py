@@ -11,6 +11,7 @@ from rich.table import Table
 from assistant import atomic
 from assistant.cli.app import app, console, fail, out, print_json, settings_of
 from assistant.models import CaseInputError, load_case, load_profile
+from assistant.services import Services
 
 
 @app.command("draft")
@@ -37,7 +38,7 @@ def draft_command(
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
 ) -> None:
     """Draft a document from a client case."""
-    from assistant.drafting import FORMATS, DraftError, draft, export, parse_options
+    from assistant.drafting import FORMATS, DraftError
 
     if fmt not in FORMATS:
         fail(f"--format: unknown format '{fmt}' (expected one of: {', '.join(FORMATS)})")
@@ -55,10 +56,11 @@ def draft_command(
         "discharge_reason": discharge_reason,
     }
     try:
+        services = Services(settings_of(ctx))
         client_case = load_case(case)
-        options = parse_options({k: v for k, v in raw.items() if v is not None})
-        result = draft(kind, client_case, options, settings_of(ctx).knowledge_dir)
-        data = export(result, fmt)
+        options = {k: v for k, v in raw.items() if v is not None}
+        result = services.draft(kind, client_case, options)
+        data = services.export_draft(result, fmt)
     except (CaseInputError, DraftError) as exc:
         fail("\n  ".join(exc.errors))
     if output is not None:
@@ -86,13 +88,8 @@ def tier_gap_command(
     as_json: bool = typer.Option(False, "--json", help="Print the gap as JSON."),
 ) -> None:
     """What a practitioner still needs for the next tier."""
-    from assistant.skills import skills_file
-    from assistant.tiers import tier_gap
-
-    settings = settings_of(ctx)
     try:
-        skills = skills_file(settings.data_dir, settings.knowledge_dir)
-        gap = tier_gap(load_profile(profile), settings.knowledge_dir / "tiers.yaml", skills)
+        gap = Services(settings_of(ctx)).tier_gap(load_profile(profile))
     except CaseInputError as exc:
         fail("\n  ".join(exc.errors))
     if as_json:

@@ -50,7 +50,7 @@ def create(
     if role == "widget" and not origins:
         fail("a widget key needs at least one --origin (the site that embeds the widget)")
     try:
-        info, secret = Services(settings_of(ctx)).db.create_key(tenant, role, origins, rate)
+        info, secret = Services(settings_of(ctx)).create_key(tenant, role, origins, rate)
     except StorageError as exc:
         fail(str(exc))
     if as_json:
@@ -69,7 +69,7 @@ def list_keys(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """List keys (prefix only; secrets are never shown again)."""
-    keys = Services(settings_of(ctx)).db.list_keys(tenant)
+    keys = Services(settings_of(ctx)).list_keys(tenant)
     if as_json:
         for key in keys:
             print_json(_row(key))
@@ -93,6 +93,6 @@ def revoke(
     key_id: Annotated[str, typer.Argument(help="The key id from `mes-ai keys list`.")],
 ) -> None:
     """Revoke a key; requests with it are refused from then on."""
-    if not Services(settings_of(ctx)).db.revoke_key(key_id):
+    if not Services(settings_of(ctx)).revoke_key(key_id):
         fail(f"no active key with id {key_id!r}")
     out.print(f"revoked {key_id}")

@@ -37,7 +37,7 @@ def serve(
     if busy:
         fail(busy)
     services = Services(settings)
-    if not is_loopback(settings.host) and not services.db.has_keys():
+    if not is_loopback(settings.host) and not services.has_keys():
         fail(
             f"no API keys exist (local mode), so the server only binds to loopback, not "
             f"{settings.host}: create one with `mes-ai keys create` or use --host 127.0.0.1"

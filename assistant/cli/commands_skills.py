@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from assistant.cli.app import console, fail, out, settings_of, skills_app
-from assistant.skills import SkillsError, import_skills, imported_skills_path
+from assistant.services import Services
+from assistant.skills import SkillsError
 
 
 @skills_app.command("import")
@@ -21,9 +22,8 @@ def skills_import(
     The file is written to the data dir (MES_DATA_DIR/knowledge/skills.yaml), never into the
     installed package; the tier gap reads it from there.
     """
-    settings = settings_of(ctx)
     try:
-        result = import_skills(file, imported_skills_path(settings.data_dir))
+        result = Services(settings_of(ctx)).import_skills(file)
     except SkillsError as exc:
         fail(str(exc))
     out.print(f"imported {result.total} skills ({result.by_tier}) into {result.target}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from openai import OpenAI, PermissionDeniedError
+from openai.types.chat import ChatCompletionMessageParam
 
 from tests.api.conftest import LiveServer, tenant_name
 
@@ -58,6 +59,66 @@ def test_earlier_messages_are_the_history_of_the_last_user_message(client: OpenA
     content = completion.choices[0].message.content or ""
     assert completion.model_extra is not None
     assert completion.model_extra["mes"]["category"] == "clinical_advice", content
+
+
+SESSION = "session log for Maria Gomez today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5"
+REFERRAL = "She was referred by Dr. Alan Patel for a right total knee replacement"
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_a_session_log_is_completed_over_two_turns_of_the_openai_client(
+    server: LiveServer, stream: bool
+) -> None:
+    secret = server.key(tenant_name("oai2"))
+    client = OpenAI(base_url=f"{server.url}/v1", api_key=secret, max_retries=0)
+    history: list[ChatCompletionMessageParam] = [{"role": "system", "content": "Be brief."}]
+
+    def ask(text: str) -> str:
+        history.append({"role": "user", "content": text})
+        if stream:
+            chunks = client.chat.completions.create(model="mes-ai", messages=history, stream=True)
+            content = "".join(c.choices[0].delta.content or "" for c in chunks)
+        else:
+            completion = client.chat.completions.create(model="mes-ai", messages=history)
+            content = completion.choices[0].message.content or ""
+        history.append({"role": "assistant", "content": content})
+        return content
+
+    asked = ask(SESSION)
+    assert "/v1/chat/drafts/" not in asked  # the referral is missing: the chat asks for it
+    drafted = ask(REFERRAL)  # alone, this names no client: only the first turn makes it a draft
+    assert "/v1/chat/drafts/" in drafted, drafted
+
+    with server.client(secret) as http:
+        listed = http.get("/v1/conversations").json()["conversations"]
+        assert len(listed) == 1  # the second turn continued the first, nothing stored twice
+        stored = http.get(f"/v1/conversations/{listed[0]['id']}").json()["messages"]
+        link = drafted.split("/v1/chat/drafts/")[1].split("?")[0]
+        pdf = http.get(f"/v1/chat/drafts/{link}", params={"format": "pdf"})
+    assert [m["role"] for m in stored] == ["user", "assistant", "user", "assistant"]
+    assert [m["content"] for m in stored] == [m.get("content") for m in history[1:]]
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_history_from_elsewhere_is_stored_once_and_then_continued(server: LiveServer) -> None:
+    secret = server.key(tenant_name("oai3"))
+    client = OpenAI(base_url=f"{server.url}/v1", api_key=secret, max_retries=0)
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "user", "content": "hello"},
+        {"role": "assistant", "content": "Hi! (written by another client)"},
+        {"role": "user", "content": QUESTION},
+    ]
+    for _ in range(2):
+        reply = client.chat.completions.create(model="mes-ai", messages=messages)
+        messages += [
+            {"role": "assistant", "content": reply.choices[0].message.content or ""},
+            {"role": "user", "content": "thanks"},
+        ]
+    with server.client(secret) as http:
+        listed = http.get("/v1/conversations").json()["conversations"]
+        assert len(listed) == 1
+        stored = http.get(f"/v1/conversations/{listed[0]['id']}").json()["messages"]
+    assert [m["content"] for m in stored] == [m.get("content") for m in messages[:-1]]
 
 
 def test_a_dosing_question_is_refused_through_the_openai_client(client: OpenAI) -> None:
