@@ -5,12 +5,18 @@ database the server is in local mode: every request is tenant "local" with the a
 (`mes-ai serve` then binds to loopback only). Otherwise a key is read from
 `Authorization: Bearer <secret>` or `X-API-Key`, its origin and role are checked against the
 route, and its rate limit is applied (in this process's memory).
+
+A widget key needs an allowed `Origin`. Browsers send none on a same-origin GET (the widget's
+draft download from a page on this server), so such a request without `Origin` is accepted
+when `Sec-Fetch-Site: same-origin` or the `Referer` places it on this server's own origin or
+an allowed one; a request that says it comes from another site is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import anyio
 from fastapi import Depends, FastAPI, Request
@@ -18,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import get_services
+from api.deps import ServicesDep
 from api.errors import ApiError, error_body
 from api.ratelimit import RateLimiter
 from assistant.access import AccessError, normalise_origin, route_allowed
@@ -63,7 +69,7 @@ class HeaderError(ApiError):
 
 def authorize(
     request: Request,
-    services: Annotated[Services, Depends(get_services)],
+    services: ServicesDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header_key: Annotated[str | None, Depends(_api_key)],
 ) -> Caller:
@@ -71,16 +77,15 @@ def authorize(
     route = getattr(request.scope.get("route"), "path", request.url.path)
     if not route.startswith("/v1/"):
         return PUBLIC_CALLER
-    db = services.db
     secret = bearer.credentials if bearer else header_key
     if not secret:
-        if not db.has_keys():
+        if not services.has_keys():
             return LOCAL_CALLER
         raise HeaderError(
             401, "unauthorized", "an API key is required (Authorization: Bearer <key>)",
             {"WWW-Authenticate": "Bearer"},
         )
-    info = db.authenticate(secret.strip())
+    info = services.authenticate(secret.strip())
     if info is None:
         raise HeaderError(
             401, "unauthorized", "unknown or revoked API key", {"WWW-Authenticate": "Bearer"}
@@ -95,7 +100,7 @@ def authorize(
     origin = request.headers.get("origin")
     if origin is not None and _origin_key(origin) in caller.origins:
         request.state.cors_origin = origin
-    elif caller.role == "widget":
+    elif caller.role == "widget" and not (origin is None and _from_own_page(request, caller)):
         raise ApiError(403, "origin_not_allowed", "this key is not allowed from this origin")
     limiter: RateLimiter = request.app.state.rate_limiter
     wait = limiter.acquire(info.id, caller.rate_limit_per_min)
@@ -169,6 +174,28 @@ class Cors:
         await response(scope, receive, send)
 
 
+def _from_own_page(request: Request, caller: Caller) -> bool:
+    """A request without `Origin` that Fetch metadata or the Referer place on this server's
+    own origin or one the key allows (never one that names another site)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site.strip().lower() != "same-origin":
+        return False
+    referer = request.headers.get("referer")
+    if referer:
+        page = _url_origin(referer)
+        return bool(page) and (page in caller.origins or page == _url_origin(str(request.base_url)))
+    return site is not None
+
+
+def _url_origin(url: str) -> str:
+    """The normalised origin of a URL (`https://a.example/x?y` -> `https://a.example`)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return ""
+    return _origin_key(f"{parts.scheme}://{parts.netloc}")
+
+
 def _origin_key(origin: str) -> str:
     try:
         return normalise_origin(origin)
@@ -179,7 +206,7 @@ def _origin_key(origin: str) -> str:
 def _active_origins(services: Services) -> set[str]:
     return {
         _origin_key(o)
-        for key in services.db.list_keys(None)
+        for key in services.list_keys(None)
         if key.revoked_at is None
         for o in key.origins
     }

@@ -83,6 +83,55 @@ def test_widget_key_is_refused_from_a_foreign_or_missing_origin(server: LiveServ
         assert "access-control-allow-origin" not in response.headers
 
 
+# Headers of a widget request without Origin (a browser sends none on a same-origin GET);
+# "OWN" stands for the server's own origin. (headers, allowed)
+NO_ORIGIN = [
+    ({"Sec-Fetch-Site": "same-origin"}, True),
+    ({"Sec-Fetch-Site": "same-origin", "Referer": "OWN/?key=x"}, True),
+    ({"Referer": SITE + "/practice/contact"}, True),
+    ({"Referer": "OWN/"}, True),
+    ({"Sec-Fetch-Site": "same-origin", "Referer": "https://evil.example/"}, False),
+    ({"Sec-Fetch-Site": "cross-site", "Referer": SITE + "/"}, False),
+    ({"Sec-Fetch-Site": "same-site"}, False),
+    ({"Sec-Fetch-Site": "none"}, False),
+    ({"Referer": "https://evil.example/page"}, False),
+    ({"Referer": "not a url"}, False),
+]
+
+
+@pytest.mark.parametrize(("headers", "allowed"), NO_ORIGIN)
+def test_widget_key_without_origin_is_judged_by_fetch_metadata_and_referer(
+    server: LiveServer, headers: dict[str, str], allowed: bool
+) -> None:
+    secret = server.key(tenant_name("wsame"), "widget", [SITE])
+    sent = {k: v.replace("OWN", server.url) for k, v in headers.items()}
+    with server.client(secret, **sent) as http:
+        response = http.get("/v1/search", params={"q": "gait"})
+    assert response.status_code == (200 if allowed else 403), response.text
+    assert "access-control-allow-origin" not in response.headers
+    if not allowed:
+        assert response.json()["error"]["code"] == "origin_not_allowed"
+
+
+def test_widget_downloads_its_chat_draft_from_a_same_origin_page(server: LiveServer) -> None:
+    secret = server.key(tenant_name("wdl"), "widget", [SITE])
+    with server.client(secret, Origin=SITE) as http:  # a browser sends Origin on POST
+        first = http.post("/v1/chat", json={"message": "session log for Maria Gomez today: "
+                          "3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5"}).json()
+        second = http.post("/v1/chat", json={
+            "message": "She was referred by Dr. Alan Patel for a right total knee replacement",
+            "conversation_id": first["conversation_id"],
+        }).json()
+    link = second["draft"]["downloads"]["pdf"]
+    page = {"Sec-Fetch-Site": "same-origin", "Referer": f"{server.url}/?key=x"}
+    with server.client(secret, **page) as http:  # the GET download: no Origin header
+        download = http.get(link)
+    assert download.status_code == 200, download.text
+    assert download.content.startswith(b"%PDF")
+    with server.client(secret, **{"Sec-Fetch-Site": "cross-site"}) as http:
+        assert http.get(link).status_code == 403
+
+
 def test_widget_key_from_its_origin_gets_cors_headers(server: LiveServer) -> None:
     secret = server.key(tenant_name("wid"), "widget", [SITE + "/"])
     with server.client(secret, Origin=SITE) as http:
