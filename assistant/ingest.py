@@ -5,9 +5,6 @@ length-sorted chunks. Each window is committed as: mark its sources pending in t
 replace their chunks in the store, record them in the manifest, bump the index generation.
 A run that dies anywhere leaves pending sources or chunk counts the manifest does not match;
 the next run drops those chunks and indexes the files again.
-
-The three steps overlap: while one window is written (by one thread, in window order) the next
-is embedded and the files after it are read and chunked, so the encoder rarely waits for them.
 """
 
 from __future__ import annotations
@@ -18,10 +15,7 @@ import logging
 import os
 import secrets
 import stat
-import threading
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,10 +35,6 @@ Progress = Callable[[int, int, str], None]
 
 WINDOW_CHUNKS = 1024
 """Chunks embedded and committed together (bounds memory; a crash redoes at most one window)."""
-FIRST_WINDOW = 128
-"""The first window is small so the encoder starts at once; windows then double up to the limit."""
-IN_FLIGHT = 2
-"""Windows handed on and not yet written (one embedding, one writing); one more is being read."""
 _ADD_BATCH = 2000
 _log = logging.getLogger(__name__)
 
@@ -92,60 +82,6 @@ class _Prepared:
     digest: str
     previous: dict[str, Any] | None
     chunks: list[Chunk]
-
-
-class _Stopped(Exception):
-    """An earlier window failed or the run was interrupted: later windows are not written."""
-
-
-class _Pipeline:
-    """Embeds and writes windows in background threads, in the order they are handed on.
-
-    At most `IN_FLIGHT` windows wait or run at once, so memory stays bounded. After a failure
-    no later window is written; the failure is raised to the caller by `put` or `finish`.
-    """
-
-    def __init__(
-        self,
-        embed: Callable[[list[str]], np.ndarray[Any, np.dtype[np.float32]]],
-        write: Callable[[list[_Prepared], np.ndarray[Any, np.dtype[np.float32]]], None],
-    ) -> None:
-        self._embed = embed
-        self._write = write
-        self._embedding = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
-        self._writing = ThreadPoolExecutor(1, thread_name_prefix="ingest-write")
-        self._pending: deque[Future[None]] = deque()
-        self._stop = threading.Event()
-
-    def put(self, window: list[_Prepared]) -> None:
-        while len(self._pending) >= IN_FLIGHT:
-            self._pending.popleft().result()
-        texts = [c.context_text for item in window for c in item.chunks]
-        vectors = self._embedding.submit(self._embed, texts)
-        self._pending.append(self._writing.submit(self._commit, window, vectors))
-
-    def _commit(
-        self, window: list[_Prepared], vectors: Future[np.ndarray[Any, np.dtype[np.float32]]]
-    ) -> None:
-        try:
-            embedded = vectors.result()
-            if self._stop.is_set():
-                raise _Stopped
-            self._write(window, embedded)
-        except BaseException:
-            self._stop.set()
-            raise
-
-    def finish(self) -> None:
-        """Wait for every window to be written; raises the first failure."""
-        while self._pending:
-            self._pending.popleft().result()
-
-    def close(self) -> None:
-        """Stop writing new windows (one being written completes) and join the threads."""
-        self._stop.set()
-        for pool in (self._embedding, self._writing):
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -491,28 +427,21 @@ class Ingestor:
         progress: Progress | None,
         switch: bool = True,
     ) -> None:
-        pipeline = _Pipeline(
-            self._embed_sorted, lambda items, vectors: self._commit(items, vectors, report, switch)
-        )
-        try:
-            window: list[_Prepared] = []
-            size, limit = 0, min(FIRST_WINDOW, WINDOW_CHUNKS)
-            for done, file in enumerate(files):
-                if progress:
-                    progress(done, len(files), file.source)
-                item = self._prepare(file, report)
-                if item is None:
-                    continue
-                window.append(item)
-                size += len(item.chunks)
-                if size >= limit:
-                    pipeline.put(window)
-                    window, size, limit = [], 0, min(2 * limit, WINDOW_CHUNKS)
-            if window:
-                pipeline.put(window)
-            pipeline.finish()
-        finally:
-            pipeline.close()
+        window: list[_Prepared] = []
+        size = 0
+        for done, file in enumerate(files):
+            if progress:
+                progress(done, len(files), file.source)
+            item = self._prepare(file, report)
+            if item is None:
+                continue
+            window.append(item)
+            size += len(item.chunks)
+            if size >= WINDOW_CHUNKS:
+                self._commit(window, report, switch)
+                window, size = [], 0
+        if window:
+            self._commit(window, report, switch)
         if progress:
             progress(len(files), len(files), "")
 
@@ -551,15 +480,9 @@ class Ingestor:
         report.flagged_chunks += self._mark_injection(chunks)
         return _Prepared(file, digest, previous, chunks)
 
-    def _commit(
-        self,
-        window: list[_Prepared],
-        vectors: np.ndarray[Any, np.dtype[np.float32]],
-        report: IngestReport,
-        switch: bool,
-    ) -> None:
-        """Write one embedded window (only ever from the pipeline's one writer thread)."""
+    def _commit(self, window: list[_Prepared], report: IngestReport, switch: bool) -> None:
         chunks = [c for item in window for c in item.chunks]
+        vectors = self._embed_sorted([c.context_text for c in chunks])
         for item in window:
             f = item.file
             self._manifest.pending[f.source] = {

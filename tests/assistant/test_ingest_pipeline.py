@@ -1,4 +1,4 @@
-"""Ingest's pipeline: windows across files, written in order, and a failure writes nothing after it."""
+"""Ingest's windows: several files embedded together, written in order; a failure stops the run."""
 
 from __future__ import annotations
 
