@@ -335,9 +335,10 @@ def default_threads() -> int:
 class OnnxEmbedder:
     """Embedder on ONNX Runtime; loads no PyTorch.
 
-    Each `run` uses one intra-op thread (a 20-token query gains nothing from a thread pool, and
-    concurrent requests run in parallel on their own threads); a large `embed` call splits its
-    length-sorted batches over `threads` workers instead.
+    A query (or any single batch) runs on a session with `threads` intra-op threads: on this
+    2-core machine that takes a 20-token query from about 4.2 to 2.7 ms. A large `embed` call
+    splits its length-sorted batches over `threads` workers instead, each on a one-thread
+    session, so the cores are not oversubscribed.
     """
 
     variant: Variant = "fp32"
@@ -350,24 +351,30 @@ class OnnxEmbedder:
         threads: int | None = None,
         cache_size: int = 512,
     ) -> None:
+        self.threads = threads or default_threads()
         try:
             self._session = _session(model_path, 1)
+            self._query_session = (
+                _session(model_path, self.threads) if self.threads > 1 else self._session
+            )
             self._tokenizer = load_tokenizer(tokenizer_dir)
         except Exception as exc:
             raise ExportError(f"cannot load the ONNX model {model_path}: {exc}") from exc
         self.model_path = model_path
         self.tokenizer_dir = tokenizer_dir
         self.batch_size = batch_size
-        self.threads = threads or default_threads()
         self.dimension = int(self._run(["dimension probe"]).shape[1])
         self._memo = QueryMemo(cache_size)
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
-    def _run(self, texts: list[str]) -> Vectors:
+    def _run(self, texts: list[str], session: Any = None) -> Vectors:
         ids, mask = _encode(self._tokenizer, texts)
-        out = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        out = (session or self._session).run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return np.asarray(out, dtype=np.float32)
+
+    def _run_alone(self, texts: list[str]) -> Vectors:
+        return self._run(texts, self._query_session)
 
     def _workers(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -384,7 +391,7 @@ class OnnxEmbedder:
             for start in range(0, len(order), self.batch_size)
         ]
         if len(batches) == 1 or self.threads == 1:
-            parts = [self._run(batch) for batch in batches]
+            parts = [self._run_alone(batch) for batch in batches]
         else:
             parts = list(self._workers().map(self._run, batches))
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
@@ -393,7 +400,7 @@ class OnnxEmbedder:
 
     def embed_query(self, text: str) -> Vectors:
         """One text, memoised: the guard and retrieval often embed the same message."""
-        return self._memo.get(text, lambda t: self._run([t])[0])
+        return self._memo.get(text, lambda t: self._run_alone([t])[0])
 
 
 class OnnxInt8Embedder(OnnxEmbedder):
