@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -238,6 +239,17 @@ def server(servers: ServerFactory) -> LiveServer:
 def local_server(servers: ServerFactory) -> LiveServer:
     """A server without any key: local mode, tenant "local", admin."""
     return servers()
+
+
+def say(http: httpx.Client, message: str, conversation_id: str | None = None) -> dict[str, Any]:
+    """POST one chat message (optionally into a conversation); the 200 reply's JSON."""
+    body: dict[str, Any] = {"message": message}
+    if conversation_id:
+        body["conversation_id"] = conversation_id
+    response = http.post("/v1/chat", json=body)
+    assert response.status_code == 200, response.text
+    reply: dict[str, Any] = response.json()
+    return reply
 
 
 def tenant_name(prefix: str) -> str:

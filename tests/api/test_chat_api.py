@@ -12,20 +12,10 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from tests.api.conftest import LiveServer, ServerFactory, tenant_name
+from tests.api.conftest import LiveServer, ServerFactory, say, tenant_name
 
 SESSION = "session log for Maria Gomez today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5"
 REFERRAL = "She was referred by Dr. Alan Patel for a right total knee replacement"
-
-
-def say(http: httpx.Client, message: str, conversation_id: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"message": message}
-    if conversation_id:
-        body["conversation_id"] = conversation_id
-    response = http.post("/v1/chat", json=body)
-    assert response.status_code == 200, response.text
-    reply: dict[str, Any] = response.json()
-    return reply
 
 
 @pytest.fixture()

@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.api.conftest import LiveServer, tenant_name
+from tests.api.conftest import LiveServer, say, tenant_name
 
 MARKERS = {
     "chat": "Quokkaberg",  # a client name said in tenant A's chat
@@ -17,16 +16,6 @@ MARKERS = {
     "profile": "93",  # tenant A's supervised assessments (checked only in tier answers)
     "session": "131/77",  # a blood pressure in tenant A's session log
 }
-
-
-def say(http: httpx.Client, message: str, conversation_id: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"message": message}
-    if conversation_id:
-        body["conversation_id"] = conversation_id
-    response = http.post("/v1/chat", json=body)
-    assert response.status_code == 200, response.text
-    reply: dict[str, Any] = response.json()
-    return reply
 
 
 @pytest.fixture(scope="module")

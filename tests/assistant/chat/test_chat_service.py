@@ -9,6 +9,7 @@ import pytest
 
 from assistant.chat import ChatService, ConversationNotFound
 from assistant.drafting import export
+from guardrails import Category, Decision
 from tests.assistant.chat.conftest import fresh
 
 TENANT = "clinic-a"
@@ -257,17 +258,17 @@ def test_clinical_content_is_refused_even_while_a_draft_waits_for_fields(
     assert case is not None and case.diagnosis is None
 
 
+def _classifier_says_clinical(text: str, history: object = None) -> Decision:
+    """A guard whose model alone refuses everything as clinical advice (no rule fired)."""
+    return Decision(
+        Category.CLINICAL_ADVICE, False, "classifier:clinical_advice p=0.91", "not answered"
+    )
+
+
 def test_a_case_statement_the_classifier_alone_calls_clinical_is_recorded_and_audited(
     chat: ChatService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from guardrails import Category, Decision
-
-    def unsure_classifier(text: str, history: object = None) -> Decision:
-        return Decision(
-            Category.CLINICAL_ADVICE, False, "classifier:clinical_advice p=0.91", "not answered"
-        )
-
-    monkeypatch.setattr(chat.services.guard, "check_input", unsure_classifier)
+    monkeypatch.setattr(chat.services.guard, "check_input", _classifier_says_clinical)
     reply = chat.reply(
         TENANT, fresh("Rosa Delgado's physician is Dr. Ines Marlow, orthopedic surgery")
     )
@@ -283,14 +284,7 @@ def test_a_case_statement_the_classifier_alone_calls_clinical_is_recorded_and_au
 def test_a_question_the_classifier_calls_clinical_is_never_overridden(
     chat: ChatService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from guardrails import Category, Decision
-
-    def unsure_classifier(text: str, history: object = None) -> Decision:
-        return Decision(
-            Category.CLINICAL_ADVICE, False, "classifier:clinical_advice p=0.91", "not answered"
-        )
-
-    monkeypatch.setattr(chat.services.guard, "check_input", unsure_classifier)
+    monkeypatch.setattr(chat.services.guard, "check_input", _classifier_says_clinical)
     reply = chat.reply(
         TENANT, fresh("Rosa Delgado's physician is Dr. Ines Marlow; should she stop her statin?")
     )
