@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from assistant.embeddings import Vectors
 
 Where = dict[str, Any]
 _CLIENT_LOCK = threading.Lock()
+_FILTERED = ("source", "tenant")
+"""The only metadata keys searches filter on; everything else travels in one packed record."""
+_PACKED = "chunk"
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,29 @@ def _fresh_persistent_client(path: Path) -> Any:
         return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def _packed(chunk: Chunk) -> dict[str, Any]:
+    """A chunk's Chroma metadata: the filtered keys, and the text with the rest as one JSON
+    string. Chroma's own document field is left empty: embedded Chroma builds a trigram
+    full-text index of it on every write, which nothing here reads (BM25 is our own)."""
+    record = {"text": chunk.text, "title": chunk.title, "section": chunk.section}
+    record.update(chunk.metadata)
+    meta = {"source": chunk.source, "tenant": str(chunk.metadata.get("tenant", ""))}
+    meta[_PACKED] = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return meta
+
+
+def _stored(chunk_id: str, document: str | None, meta: Any) -> StoredChunk:
+    """A chunk read back; collections written before the packed record still read."""
+    metadata = dict(meta or {})
+    packed = metadata.pop(_PACKED, None)
+    if not isinstance(packed, str):
+        return StoredChunk(chunk_id, document or "", metadata)
+    record = json.loads(packed)
+    text = str(record.pop("text", ""))
+    record.update({key: metadata[key] for key in _FILTERED if key in metadata})
+    return StoredChunk(chunk_id, text, record)
+
+
 class ChromaStore:
     """A Chroma collection with cosine distance; embeddings are always supplied by us."""
 
@@ -119,15 +146,10 @@ class ChromaStore:
     def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
         if not chunks:
             return
-        metadatas = [
-            {"source": c.source, "title": c.title, "section": c.section, **c.metadata}
-            for c in chunks
-        ]
         self._collection.upsert(
             ids=[c.id for c in chunks],
             embeddings=np.asarray(vectors, dtype=np.float32),
-            documents=[c.text for c in chunks],
-            metadatas=metadatas,
+            metadatas=[_packed(c) for c in chunks],
         )
 
     def delete_source(self, source: str) -> None:
@@ -153,7 +175,7 @@ class ChromaStore:
             return []
         result = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
         found = {
-            i: StoredChunk(i, doc or "", dict(meta or {}))
+            i: _stored(i, doc, meta)
             for i, doc, meta in zip(
                 result["ids"], result["documents"], result["metadatas"], strict=True
             )
@@ -175,7 +197,7 @@ class ChromaStore:
             for i, doc, meta in zip(
                 result["ids"], result["documents"], result["metadatas"], strict=True
             ):
-                chunks.append(StoredChunk(i, doc or "", dict(meta or {})))
+                chunks.append(_stored(i, doc, meta))
         return chunks
 
     def chunks_of(self, sources: Sequence[str]) -> list[StoredChunk]:
@@ -190,7 +212,7 @@ class ChromaStore:
             for i, doc, meta in zip(
                 result["ids"], result["documents"], result["metadatas"], strict=True
             ):
-                chunks.append(StoredChunk(i, doc or "", dict(meta or {})))
+                chunks.append(_stored(i, doc, meta))
         return chunks
 
     def source_counts(self) -> dict[str, int]:
