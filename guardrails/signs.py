@@ -155,6 +155,43 @@ def squashed_keywords(text: str, rail: Rail) -> bool:
     return bool(rail.patterns["squashed"].search(_NON_LETTERS.sub("", text)))
 
 
+_SENTENCE_END = re.compile(r"[.?!;](?!\d)")
+
+
+def _reported(pattern: str, text: str, rail: Rail) -> bool:
+    """True when every match of the rail's `pattern` reports what a clinician did or said
+    ("her GP diagnosed her", "cardiologist: 'starting bisoprolol'"): a clinician is named
+    earlier in the same sentence or the match is inside a quote after one, and the match
+    itself asks nothing. A demand for the clinical answer, or a question about changing "it"
+    or "the dose", anywhere keeps the rule firing."""
+    clinician, asking = rail.patterns["clinician"], rail.patterns["asks_me"]
+    matches = list(rail.patterns[pattern].finditer(text))
+    if not matches or demands_answer(text, rail) or rail.patterns["pronoun_ask"].search(text):
+        return False
+    for match in matches:
+        if asking.search(match.group(0)):
+            return False
+        before = text[max(0, match.start() - 80) : match.start()]
+        quoted = before.count("'") % 2 == 1 or before.count('"') % 2 == 1
+        ends = list(_SENTENCE_END.finditer(before))
+        clause = before if quoted or not ends else before[ends[-1].end() :]
+        if not clinician.search(clause):
+            return False
+    return True
+
+
+def diagnosis_reported(text: str, rail: Rail) -> bool:
+    return _reported("diagnosis", text, rail)
+
+
+def medication_change_reported(text: str, rail: Rail) -> bool:
+    return _reported("medication_change", text, rail)
+
+
+def labs_imaging_reported(text: str, rail: Rail) -> bool:
+    return _reported("labs_imaging", text, rail)
+
+
 CHECKS: dict[str, Callable[[str, Rail], bool]] = {
     "demands_answer": demands_answer,
     "bp_very_high": bp_very_high,
@@ -162,4 +199,7 @@ CHECKS: dict[str, Callable[[str, Rail], bool]] = {
     "oxygen_emergency": oxygen_emergency,
     "glucose_emergency": glucose_emergency,
     "squashed_keywords": squashed_keywords,
+    "diagnosis_reported": diagnosis_reported,
+    "medication_change_reported": medication_change_reported,
+    "labs_imaging_reported": labs_imaging_reported,
 }
