@@ -58,6 +58,7 @@ def test_report_splits_english_from_other_languages() -> None:
     }
     result = evaluate("table", answers.__getitem__, examples)
     assert result.in_scope_allowed == 0.5
+    assert result.in_scope_as_specified == 1.0  # the Spanish one was told "English only"
     assert result.share(True, Category.IN_SCOPE, Category.IN_SCOPE) == 1.0
     assert result.share(False, Category.IN_SCOPE, Category.LANGUAGE) == 1.0
     assert result.share(False, Category.EMERGENCY, Category.EMERGENCY) == 0.0
