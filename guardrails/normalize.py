@@ -121,8 +121,11 @@ _WORD = re.compile(r"\w+")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"}
 )
-_LEET_TOKEN = re.compile(r"[a-z0-9@$€]*[a-z][a-z0-9@$€]*|[0-9]*[@$€][a-z0-9@$€]*")
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$€])[a-z]*+[0-9@$€][a-z0-9@$€]*+")
+"""A whole run of [a-z0-9@$€] that holds a digit or symbol (runs of letters only never reach
+Python: most words of a passage)."""
 _LEET_CHARS = re.compile(r"[0-9@$€]")
+_FOLDABLE = re.compile(r"[a-z@$€]")
 _NUMBER_UNIT = re.compile(r"\d+(?:\.\d+)?[a-z]{1,5}|[a-z]\d{1,3}(?:\.\d+)?|\d+[a-z]\d*")
 _SPACED = re.compile(r"\b(?:[a-z][ .\-_*/]){3,}[a-z]\b")
 _SPACED_SEP = re.compile(r"[ .\-_*/]")
@@ -174,7 +177,7 @@ def _fold_homoglyphs(text: str) -> str:
 def _fold_leet(text: str) -> str:
     def fold(match: re.Match[str]) -> str:
         token = match.group(0)
-        if len(token) > 20 or not _LEET_CHARS.search(token) or _NUMBER_UNIT.fullmatch(token):
+        if len(token) > 20 or not _FOLDABLE.search(token) or _NUMBER_UNIT.fullmatch(token):
             return token
         return token.translate(_LEET)
 
