@@ -20,7 +20,8 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+"""A token; one with a digit ("h0w", "5kg", "m3tf0rm1n") is no word of any language."""
 _SCRIPTS = (
     ("CYRILLIC", "Russian or another Cyrillic-script language"),
     ("ARABIC", "Arabic"),
@@ -166,7 +167,8 @@ _OTHER_WORDS: dict[str, str] = {
     "jejich tak také taky jen už ještě velmi moc proč kde kdy který která které tento tato "
     "toto ten ta klient klientka cvičení trénink bolest hrudi koleno lékař doktor dnes teď "
     "prosím děkuji dobrý den nebo protože jestli aby může nemůže "
-    "kolik jaký jaká zítra včera pomoc sanitku záchranku zavolejte potřebuji chci můžete mohu musí",
+    "kolik jaký jaká zítra včera pomoc sanitku záchranku zavolejte potřebuji chci můžete mohu musí "
+    "ve jí hlava",
     "Slovak": "a je sa na v to že s z do o u k i ale ako čo keď pre od po pri som si sú bol "
     "bola bolo bude nie nemá má mám mi ma môj moja jeho jej ich tak tiež len už ešte veľmi "
     "prečo kde kedy ktorý ktorá ktoré tento táto toto klient klientka cvičenie tréning "
@@ -247,6 +249,8 @@ def _vocabularies() -> dict[str, frozenset[str]]:
 
 
 _OTHER = _vocabularies()
+_WRITTEN = {language: frozenset(words.split()) for language, words in _OTHER_WORDS.items()}
+"""The word lists as written: "was", "die", "am" in a German message are not English evidence."""
 _LETTER_LANGUAGES: dict[str, tuple[str, ...]] = {}
 for _language, _letters in _LETTERS.items():
     for _ch in _letters:
@@ -288,7 +292,7 @@ def _script_language(text: str, letters: int) -> str | None:
 
 
 def _word_language(text: str) -> str | None:
-    tokens = _WORD.findall(text)
+    tokens = [t for t in _TOKEN.findall(text) if t.replace("'", "").replace("’", "").isalpha()]
     # an all-capitals token is an abbreviation ("ER", "PA", "TKR", "AI"): no evidence either way
     words = [w.lower() for w in tokens if len(w) == 1 or not w.isupper()]
     # one-letter words count only as foreign evidence ("w", "v", "e"), never as a word of
@@ -303,15 +307,19 @@ def _word_language(text: str) -> str | None:
         for language in _LETTER_LANGUAGES.get(ch, ()):
             letter_counts[language] = letter_counts.get(language, 0) + 1
     counts = Counter(words)
-    best_language, best, best_words = "", 0.0, 0
+    best_language, best, best_words = "", 0.0, 0.0
     for language, vocab in _OTHER.items():
-        hits = sum(counts[w] for w in vocab.intersection(counts))
+        found = vocab.intersection(counts)
+        if not any(len(w) > 1 for w in found):
+            continue  # one-letter words alone ("w", "e", the "o" of "c/o") are no evidence
+        # a one-letter word counts half
+        hits = sum(counts[w] * (1.0 if len(w) > 1 else 0.5) for w in found)
         score = hits + 0.5 * min(letter_counts.get(language, 0), 3)
         if score > best:
             best_language, best, best_words = language, score, hits
     if not best_language or best_words == 0:
         return None
-    vocab = _OTHER[best_language]
+    vocab = _WRITTEN[best_language] | _OTHER[best_language]
     english = sum(
         (w in _ENGLISH and w not in vocab and w != "i")
         or w.endswith(("'s", "'re", "'ll", "n't", "'ve"))
