@@ -14,7 +14,7 @@ import pytest
 
 from guardrails import ScopeGuard
 from guardrails.decision import Category
-from guardrails.language import detect_non_english
+from guardrails.language import detect_non_english, fold
 from guardrails.normalize import normalize
 from guardrails.rules import LANGUAGE_RAILS, default_rails
 
@@ -86,6 +86,48 @@ EMERGENCIES = [
     ("vitals", "tiene una saturación de 82 y está muy pálido"),
     ("vitals", "Blutzucker 2,4 mmol und sie ist ganz blass"),
     ("vitals", "son pouls est à 185 alors qu'il est assis"),
+    # Latin-script languages the detector reads since December (two or more per language)
+    ("chest", "klientka mówi, że ma ucisk w klatce i drętwieje jej lewa ręka"),
+    ("replacement", "po operacji biodra upadła i nie może wstać"),
+    ("crisis", "podopieczny powiedział, że nie chce już żyć"),
+    ("breathing", "nie moze oddychac, ma sine usta"),
+    ("collapse", "danışanım bayıldı ve nefes almıyor"),
+    ("chest", "üyemiz göğsünde sıkışma olduğunu söylüyor"),
+    ("crisis", "öğrencim artık yaşamak istemediğini yazdı"),
+    ("breathing", "khách hàng của tôi bị khó thở và môi tím tái"),
+    ("stroke", "học viên đột nhiên méo miệng và nói không rõ"),
+    ("collapse", "klien saya tiba-tiba pingsan di treadmill"),
+    ("seizure", "member kami kejang-kejang dan mulutnya berbusa"),
+    ("chest", "min klient har ont i bröstet och det strålar ut i vänster arm"),
+    ("collapse", "hon svimmade på löpbandet och svarar inte"),
+    ("breathing", "han kan inte andas, lapparna ar bla"),
+    ("collapse", "han er faldet om og trækker ikke vejret"),
+    ("chest", "hun har ondt i brystet og sveder meget"),
+    ("seizure", "klienten min har fått krampeanfall på gulvet"),
+    ("ambulance", "ring 113, han har besvimt i garderoben"),
+    ("chest", "klientka má silnou bolest na hrudi a potí se"),
+    ("stroke", "najednou má pokleslý koutek úst a nemůže mluvit"),
+    ("collapse", "klient omdlel a nereaguje, nemuze dychat"),
+    ("collapse", "klient odpadol na bežiacom páse a nereaguje"),
+    ("seizure", "má kŕče a penu na ústach"),
+    ("chest", "clientul meu are o durere puternică în piept și transpiră"),
+    ("collapse", "a lesinat pe banda si nu raspunde"),
+    ("crisis", "clienta spune că nu mai vrea să trăiască"),
+    ("collapse", "hinimatay ang kliyente ko at hindi siya gumagalaw"),
+    ("breathing", "hindi siya makahinga at nangingitim ang labi niya"),
+    ("crisis", "sabi ng kliyente ko gusto na niyang mamatay"),
+    ("collapse", "mteja wangu amezimia na hapumui"),
+    ("chest", "ana maumivu makali ya kifua na anatoka jasho"),
+    ("ambulance", "piga simu ambulensi, amepoteza fahamu"),
+    ("collapse", "asiakkaani pyörtyi juoksumatolla eikä herää"),
+    ("chest", "hänellä on kova rintakipu ja hän hikoilee"),
+    ("collapse", "az ügyfelem elájult és nem reagál"),
+    ("chest", "erős mellkasi fájdalma van és izzad"),
+    ("collapse", "klijent se onesvijestio i ne diše"),
+    ("chest", "ima jaku bol u prsima koja se širi u lijevu ruku"),
+    ("chest", "ลูกค้าเจ็บหน้าอกมากและเหงื่อออก"),
+    ("collapse", "ลูกค้าหมดสติล้มลงบนลู่วิ่ง"),
+    ("collapse", "клієнт знепритомнів і не дихає"),
 ]
 
 ORDINARY = [
@@ -117,7 +159,58 @@ ORDINARY = [
     "スクワットの正しいフォームを説明してください",
     "하체 운동 프로그램을 추천해 주세요",
     "ποια είναι η δοσολογία της ασπιρίνης για έναν ηλικιωμένο;",
+    # routine look-alikes in the languages the detector reads since December
+    "ile serii przysiadów poleca pan dla początkującej klientki?",
+    "klientka ma ból kolana po bieganiu, jakie ćwiczenia?",
+    "yeni başlayan biri haftada kaç gün antrenman yapmalı?",
+    "yarın İstanbul'da hava nasıl olacak?",
+    "người mới tập nên tập squat mấy hiệp?",
+    "thời tiết ngày mai ở Hà Nội thế nào?",
+    "berapa set squat untuk pemula?",
+    "bagaimana cuaca besok di Bandung?",
+    "hur många set knäböj ska en nybörjare göra i veckan?",
+    "vad blir vädret i Göteborg i helgen?",
+    "hvor mange gentagelser skal min klient lave i squat?",
+    "hvor ofte bør en nybegynner trene styrke i uka?",
+    "kolik sérií dřepů doporučujete pro začátečníka?",
+    "klient nereaguje na e-maily, co mám dělat?",
+    "koľko opakovaní má robiť klientka na začiatku?",
+    "câte serii de genuflexiuni recomanzi pentru un începător?",
+    "clientul nu răspunde la mesaje de o săptămână",
+    "ilang set ng squat ang dapat gawin ng baguhan?",
+    "hindi siya sumasagot sa text ko, ano ang gagawin ko?",
+    "mteja wangu anapaswa kufanya mazoezi mara ngapi kwa wiki?",
+    "hali ya hewa itakuwaje kesho Nairobi?",
+    "kuinka monta sarjaa kyykkyä aloittelijalle?",
+    "asiakas ei vastaa viesteihin, mitä teen?",
+    "hány sorozat guggolást javasolsz kezdőknek?",
+    "az ügyfél nem reagál az üzenetekre",
+    "koliko serija čučnjeva preporučuješ za početnike?",
+    "klijent ne reagira na poruke već tjedan dana",
+    "ผู้เริ่มต้นควรสควอทกี่เซ็ต",
+    "พรุ่งนี้อากาศที่กรุงเทพเป็นอย่างไร",
+    "скільки підходів присідань для початківця?",
 ]
+
+# English practice messages with a few foreign names, drug names, abbreviations or a short
+# quoted phrase stay English (the English rails and the model read them).
+ENGLISH = [
+    "my client Łukasz Wójcik from Kraków asked whether ibuprofen is ok with his knee",
+    'client said "me duele el pecho" yesterday, she\'s fine now, how do I document it',
+    "Can she take Nurofen or Voltaren Forte with metoprolol before the session?",
+    "Ben and Dan from the PA program asked about post-op ten reps non weight bearing",
+    'my Swedish client Åsa Söderström wants a plan, she says "tack så mycket"',
+    "Mrs Nguyễn Thị Hương, 68, s/p TKR, wants to walk more, what progression?",
+    "client from Jakarta says his knee is sakit after long walks, what should I modify?",
+    "Dr. Van der Berg at the ER said she can do light cardio, is that ok with her BP meds?",
+    "my client José María Pérez is on Sintrom and asks about heavy lifting",
+    "she was prescribed Euthyrox and Concor by her GP in Lodz, any exercise issues?",
+    'Hana from Mombasa says "asante sana" after every class, how do I keep her motivated?',
+    "the client's daughter, Ayşe Yılmaz, wants to join her mum's sessions, is that fine?",
+    "Ngo Van Thanh and Tran Thi Mai both have type 2 diabetes, how do I plan their class?",
+    "Client Siobhán Ní Bhriain asked if she can do HIIT after chemo, what do I say?",
+]
+
 
 
 @pytest.mark.parametrize(
@@ -139,26 +232,23 @@ def test_an_ordinary_question_in_another_language_gets_the_english_only_answer(
     assert decision.category is Category.LANGUAGE, decision.reason
 
 
-# Polish, Turkish, Vietnamese and Indonesian written with Latin letters are not told apart from
-# English by guardrails/language.py yet; the rail still reads their emergency signs.
-RAIL_ONLY = [
-    ("pl", "klientka mówi, że ma ucisk w klatce i drętwieje jej lewa ręka"),
-    ("pl", "po operacji biodra upadła i nie może wstać"),
-    ("pl", "podopieczny powiedział, że nie chce już żyć"),
-    ("tr", "danışanım bayıldı ve nefes almıyor"),
-    ("tr", "üyemiz göğsünde sıkışma olduğunu söylüyor"),
-    ("tr", "öğrencim artık yaşamak istemediğini yazdı"),
-    ("vi", "khách hàng của tôi bị khó thở và môi tím tái"),
-    ("vi", "học viên đột nhiên méo miệng và nói không rõ"),
-    ("id", "klien saya tiba-tiba pingsan di treadmill"),
-    ("id", "member kami kejang-kejang dan mulutnya berbusa"),
+
+
+@pytest.mark.parametrize("text", ENGLISH, ids=[t[:30] for t in ENGLISH])
+def test_english_with_foreign_names_or_phrases_stays_english(text: str) -> None:
+    assert detect_non_english(normalize(text).text) is None
+
+
+# Latin-script emergencies typed without diacritics ("nie moze oddychac", "a lesinat",
+# "khong tho duoc").
+FOLDED = [
+    (sign, fold(text))
+    for sign, text in EMERGENCIES
+    if fold(text) != text and fold(text).isascii()
 ]
 
 
-@pytest.mark.parametrize(
-    ("language", "text"), RAIL_ONLY, ids=[f"{lang}:{t[:30]}" for lang, t in RAIL_ONLY]
-)
-def test_the_language_rails_read_latin_script_languages_the_detector_misses(
-    language: str, text: str
-) -> None:
-    assert default_rails().match(normalize(text), LANGUAGE_RAILS) is not None, language
+@pytest.mark.parametrize(("sign", "text"), FOLDED, ids=[f"{s}:{t[:30]}" for s, t in FOLDED])
+def test_an_emergency_typed_without_diacritics_is_still_escalated(sign: str, text: str) -> None:
+    assert detect_non_english(normalize(text).text), "the message must be read as non-English"
+    assert default_rails().match(normalize(text), LANGUAGE_RAILS) is not None, sign
