@@ -155,27 +155,35 @@ def squashed_keywords(text: str, rail: Rail) -> bool:
     return bool(rail.patterns["squashed"].search(_NON_LETTERS.sub("", text)))
 
 
-_SENTENCE_END = re.compile(r"[.?!;](?!\d)")
+_SENTENCE_END = re.compile(r"[.?!;:](?!\d)")
+_AGENT_GAP = re.compile(r"(?:'s)?((?:\s+[\w']+){0,3})\s*$")
+
+
+def _agent_before(before: str, rail: Rail) -> bool:
+    """A clinician is the subject right before the match: at most three words between them,
+    none of them a person asking, a modal or a conjunction ("her GP has started", not "her GP
+    is away so I want to stop")."""
+    found = list(rail.patterns["clinician"].finditer(before))
+    if not found:
+        return False
+    gap = _AGENT_GAP.fullmatch(before[found[-1].end() :])
+    return gap is not None and not rail.patterns["not_the_agent"].search(gap.group(1))
 
 
 def _reported(pattern: str, text: str, rail: Rail) -> bool:
-    """True when every match of the rail's `pattern` reports what a clinician did or said
-    ("her GP diagnosed her", "cardiologist: 'starting bisoprolol'"): a clinician is named
-    earlier in the same sentence or the match is inside a quote after one, and the match
-    itself asks nothing. A demand for the clinical answer, or a question about changing "it"
-    or "the dose", anywhere keeps the rule firing."""
-    clinician, asking = rail.patterns["clinician"], rail.patterns["asks_me"]
+    """True when every match of the rail's `pattern` reports what a clinician did ("her GP
+    diagnosed her", "the endo has started him on insulin"): the clinician is the subject right
+    before it, and neither the match nor the rest of its sentence asks anything. A demand for
+    the clinical answer, or a question about changing "it" or "the dose", keeps the rule firing."""
+    asking = rail.patterns["asks_me"]
     matches = list(rail.patterns[pattern].finditer(text))
     if not matches or demands_answer(text, rail) or rail.patterns["pronoun_ask"].search(text):
         return False
     for match in matches:
-        if asking.search(match.group(0)):
-            return False
-        before = text[max(0, match.start() - 80) : match.start()]
-        quoted = before.count("'") % 2 == 1 or before.count('"') % 2 == 1
-        ends = list(_SENTENCE_END.finditer(before))
-        clause = before if quoted or not ends else before[ends[-1].end() :]
-        if not clinician.search(clause):
+        end = _SENTENCE_END.search(text, match.end())
+        rest = text[match.start() : end.start() if end else len(text)]
+        before = text[max(0, match.start() - 60) : match.start()]
+        if asking.search(rest) or not _agent_before(before, rail):
             return False
     return True
 
