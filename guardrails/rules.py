@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from guardrails import prefilter
 from guardrails.decision import Category
 from guardrails.normalize import Normalized
 
@@ -125,13 +126,14 @@ class Rail:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def holds(self, condition: object, text: str) -> bool:
-        """Whether `condition` holds for `text`."""
+        """Whether `condition` holds for `text`. A pattern is searched only when the text holds
+        one of its required literals (`guardrails.prefilter`); the answer is the same."""
         if isinstance(condition, str):
             if condition.startswith("check:"):
                 return self.checks[condition[6:]](text, self)
             if condition.startswith("re:"):
-                return bool(_inline(condition[3:]).search(text))
-            return bool(self.patterns[condition].search(text))
+                return prefilter.search(_inline(condition[3:]), text)
+            return prefilter.search(self.patterns[condition], text)
         if isinstance(condition, Mapping):
             if "pattern" in condition and not self.holds(condition["pattern"], text):
                 return False
