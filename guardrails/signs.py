@@ -200,6 +200,23 @@ def labs_imaging_reported(text: str, rail: Rail) -> bool:
     return _reported("labs_imaging", text, rail)
 
 
+_SIGNS = (
+    "sign_chest", "sign_breath", "sign_blood", "sign_sweat", "sign_shaking", "sign_faint",
+    "sign_confused", "sign_pain_severe", "sign_colour", "sign_arm_jaw", "sign_heat", "sign_fall",
+)
+
+
+def sign_cluster(text: str, rail: Rail) -> bool:
+    """Two or more kinds of sign in one message (sweating and shaking, chest and pale)."""
+    found = 0
+    for name in _SIGNS:
+        if rail.patterns[name].search(text):
+            found += 1
+            if found >= 2:
+                return True
+    return False
+
+
 CHECKS: dict[str, Callable[[str, Rail], bool]] = {
     "demands_answer": demands_answer,
     "bp_very_high": bp_very_high,
@@ -210,4 +227,5 @@ CHECKS: dict[str, Callable[[str, Rail], bool]] = {
     "diagnosis_reported": diagnosis_reported,
     "medication_change_reported": medication_change_reported,
     "labs_imaging_reported": labs_imaging_reported,
+    "sign_cluster": sign_cluster,
 }
