@@ -39,6 +39,8 @@ MAX_LITERALS = 64
 """A pattern whose required set is larger than this gets no prefilter."""
 MIN_LENGTH = 2
 """A pattern whose required set has a shorter string than this gets no prefilter."""
+MAX_UNFILTERED = 2
+"""A split leaves at most this many alternatives that are always searched."""
 SHORT = 200
 """Texts shorter than this are searched directly: there the regex is as cheap as the checks."""
 _MAX_SET = 8
@@ -268,7 +270,8 @@ def split(pattern: re.Pattern[str]) -> tuple[Piece, ...] | None:
 
     `X(A|B)Y` has a match exactly when `XAY` or `XBY` has one: a regex search tries every path
     through the branch at every position (no backreference, atomic group or possessive repeat
-    that could tell the paths apart). None when no alternative gets a prefilter."""
+    that could tell the paths apart). None when that would not pay: more than MAX_UNFILTERED
+    alternatives without required strings, or more than MAX_LITERALS alternatives."""
     parsed = _parse(pattern)
     if parsed is None:
         return None
@@ -283,8 +286,9 @@ def split(pattern: re.Pattern[str]) -> tuple[Piece, ...] | None:
         subpattern = _p.SubPattern(tree.state, body)
         compiled = _k.compile(subpattern, pattern.flags)
         pieces.append((compiled, None if required is None else _minimal(required, 1)))
-    if all(required is None for _piece, required in pieces):
-        return None
+    unfiltered = sum(required is None for _piece, required in pieces)
+    if unfiltered > MAX_UNFILTERED or unfiltered == len(pieces) or len(pieces) > MAX_LITERALS:
+        return None  # separate full scans would cost more than the one scan they replace
     return tuple(pieces)
 
 
