@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,15 @@ from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "tests" / "data"
+GUARD_CACHE = REPO / ".mes-data" / "guard"
+"""Where `make guard-model` trains the guard; its files are keyed by data, rails and embedder."""
+
+
+def seed_guard_model(data_dir: Path) -> None:
+    """Copy the guard model `make guard-model` trained into a test's data folder, so a session
+    trains it at most once (a stale copy is ignored: the cache key no longer matches)."""
+    if GUARD_CACHE.is_dir():
+        shutil.copytree(GUARD_CACHE, data_dir / "guard", dirs_exist_ok=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +52,7 @@ def knowledge_services(
 ) -> Services:
     """A real index of the shipped knowledge base, built once per test session."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("knowledge-index"))
+    seed_guard_model(settings.data_dir)
     services = Services(settings, embedder=embedder)
     report = services.ingest([settings.knowledge_dir])
     assert not report.failed, report.failed

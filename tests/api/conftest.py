@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -32,13 +31,13 @@ from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.services import Services
 from assistant.settings import Settings
 from assistant.storage import Database
+from tests.conftest import seed_guard_model
 
 SCALE_CHROMA = os.environ.get("MESAI_SCALE_CHROMA_URL")
 SCALE_PG = os.environ.get("MESAI_SCALE_PG_URL")
 SCALE = bool(SCALE_CHROMA and SCALE_PG)
 WORKERS = int(os.environ.get("MESAI_SCALE_WORKERS", "2"))
 STARTUP_S = 900  # every worker loads torch and the model; slow on a busy machine
-GUARD_CACHE = Path(__file__).resolve().parents[2] / ".mes-data" / "guard"
 
 
 class LiveServer:
@@ -186,9 +185,8 @@ def api_data_dir(
     services = Services(settings, embedder=embedder)
     report = services.ingest([settings.knowledge_dir])
     assert not report.failed, report.failed
-    if SCALE:  # the guard's model is trained (or copied) once, not by every worker at start-up
-        if GUARD_CACHE.is_dir():
-            shutil.copytree(GUARD_CACHE, data_dir / "guard", dirs_exist_ok=True)
+    seed_guard_model(data_dir)
+    if SCALE:  # the guard's model is loaded once here, not trained by every worker at start-up
         services.guard.warm()
     (data_dir / "settings.json").write_text(settings.model_dump_json())
     return data_dir

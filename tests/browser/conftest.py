@@ -16,6 +16,7 @@ from api.app import create_app
 from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.services import Services
 from assistant.settings import Settings
+from tests.conftest import seed_guard_model
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -41,6 +42,7 @@ def server(
 ) -> Iterator[str]:
     """uvicorn serving the app on a free 127.0.0.1 port, with the shipped knowledge indexed."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("browser-server"))
+    seed_guard_model(settings.data_dir)
     services = Services(settings, embedder=embedder)
     report = services.ingest([settings.knowledge_dir])
     assert not report.failed, report.failed
