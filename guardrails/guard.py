@@ -106,7 +106,10 @@ class ScopeGuard:
         return f"{type(self.embedder).__name__}:{getattr(self.embedder, 'dimension', '?')}:{model}"
 
     def warm(self) -> bool:
-        """Load the cached classifier, or train and cache it; True when it was trained now."""
+        """Load the cached classifier, or train and cache it; True when it was trained now.
+        Also plans the rules' prefilters in the background (about a second), which the first
+        long message would otherwise pay."""
+        threading.Thread(target=self.rails.prepare, name="rails-prepare", daemon=True).start()
         with self._lock:
             if self._classifier is not None:
                 return False

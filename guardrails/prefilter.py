@@ -221,8 +221,13 @@ def _minimal(strings: Strings, min_length: int = MIN_LENGTH) -> tuple[str, ...] 
     return tuple(kept)
 
 
+MAX_SOURCE = 12_000
+"""Patterns longer than this (the language rail's vocabularies) are not analysed: their union of
+required strings is never small enough to help, and the analysis took seconds at start-up."""
+
+
 def _parse(pattern: re.Pattern[str]) -> tuple[Any, list[Any], int] | None:
-    if not isinstance(pattern.pattern, str):
+    if not isinstance(pattern.pattern, str) or len(pattern.pattern) > MAX_SOURCE:
         return None
     parsed = _p.parse(pattern.pattern, pattern.flags)
     return parsed, list(parsed), parsed.state.flags
@@ -277,7 +282,7 @@ def split(pattern: re.Pattern[str]) -> tuple[Piece, ...] | None:
         return None
     tree, items, flags = parsed
     at = next((i for i, (op, _av) in enumerate(items) if op is _c.BRANCH), None)
-    if at is None or not _splittable(items):
+    if at is None or len(items[at][1][1]) > MAX_LITERALS or not _splittable(items):
         return None
     pieces: list[Piece] = []
     for alternative in items[at][1][1]:

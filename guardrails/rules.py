@@ -254,6 +254,12 @@ class Rails:
             for name in (*RAIL_ORDER, "in_scope", "language")
         }
 
+    def prepare(self) -> None:
+        """Plan every pattern's prefilter now (start-up), not on the first long message."""
+        for rail in self.rails.values():
+            for pattern in rail.patterns.values():
+                prefilter.plan(pattern)
+
     def rule(self, rail: str, text: str) -> tuple[str, str | None] | None:
         """(rule name, topic) of the first rule of `rail` that fires on `text`."""
         found = self.rails[rail].first(text)
