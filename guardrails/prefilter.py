@@ -55,6 +55,22 @@ _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
 
 
+def _union(
+    alternatives: Any, strings_of: Any, flags: int, limit: int | None
+) -> frozenset[str] | None:
+    """The strings of a branch: the union over its alternatives, None when one alternative has
+    none (or the union grows past `limit`)."""
+    union: set[str] = set()
+    for alternative in alternatives:
+        strings = strings_of(alternative, flags)
+        if strings is None:
+            return None
+        union |= strings
+        if limit is not None and len(union) > limit:
+            return None
+    return frozenset(union)
+
+
 def _icase(flags: int, add: int = 0, delete: int = 0) -> bool:
     return bool((flags | add) & ~delete & re.IGNORECASE)
 
@@ -95,15 +111,7 @@ def _node_strings(op: Any, av: Any, flags: int) -> Strings | None:
         _group, add, delete, body = av
         return _seq_strings(body, (flags | add) & ~delete)
     if op is _c.BRANCH:
-        union: set[str] = set()
-        for alternative in av[1]:
-            strings = _seq_strings(alternative, flags)
-            if strings is None:
-                return None
-            union |= strings
-            if len(union) > MAX_LITERALS:
-                return None
-        return frozenset(union)
+        return _union(av[1], _seq_strings, flags, MAX_LITERALS)
     if op in _REPEATS:
         low, high, body = av
         if high > _MAX_REPEAT:
@@ -158,13 +166,7 @@ def _node_required(op: Any, av: Any, flags: int) -> Strings | None:
     if _ATOMIC is not None and op is _ATOMIC:
         return _seq_required(av, flags)
     if op is _c.BRANCH:
-        union: set[str] = set()
-        for alternative in av[1]:
-            required = _seq_required(alternative, flags)
-            if required is None:
-                return None
-            union |= required
-        return frozenset(union)
+        return _union(av[1], _seq_required, flags, None)
     if op in _REPEATS:
         low, _high, body = av
         if low < 1:
