@@ -109,10 +109,10 @@ class ScopeGuard:
         """Load the cached classifier, or train and cache it; True when it was trained now.
         Also plans the rules' prefilters in the background (about a second), which the first
         long message would otherwise pay."""
-        threading.Thread(target=self.rails.prepare, name="rails-prepare", daemon=True).start()
         with self._lock:
             if self._classifier is not None:
                 return False
+            threading.Thread(target=self.rails.prepare, name="rails-prepare", daemon=True).start()
             examples = self._examples if self._examples is not None else guard_training_examples()
             self._classifier, trained = load_or_train_model(
                 self.settings.data_dir / "guard",
