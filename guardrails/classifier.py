@@ -27,8 +27,16 @@ EMBED_WINDOW = 400
 """Characters of a message the classifier embeds (the end of longer messages)."""
 REGULARISATION_C = 8.0
 LEXICAL_WEIGHT = 1.0
-"""Scale of the TF-IDF word and word-pair features next to the embedding."""
+"""Default scale of the TF-IDF word and word-pair features next to the embedding (the
+baseline's); the guard's model sets its own (`guardrails.model`)."""
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _evidence(known: int, full_at: float) -> float:
+    """How much the word features count with `known` known words and word pairs: fully from
+    `full_at` on (0: always), less below, so one topical word ("blue") in a fragment weighs
+    less than in a sentence."""
+    return 1.0 if full_at <= 0 else min(1.0, known / full_at)
 
 
 def classifier_text(text: str) -> str:
@@ -59,11 +67,15 @@ class GuardClassifier:
         lexical_coef: NDArray[np.floating] | None = None,
         allow_threshold: float = 0.5,
         temperature: float = 1.0,
+        lexical_weight: float = LEXICAL_WEIGHT,
+        lexical_full_at: float = 0.0,
     ) -> None:
         self.allow_threshold = allow_threshold
         """Calibrated p(in_scope) a message needs to be answered."""
         self.temperature = temperature
         """Logits are divided by this (fitted on the validation split) before the softmax."""
+        self.lexical_weight = lexical_weight
+        self.lexical_full_at = lexical_full_at
         self.classes = tuple(Category(c) for c in classes)
         self.coef = np.asarray(coef, dtype=np.float32)
         self.intercept = np.asarray(intercept, dtype=np.float32)
@@ -88,7 +100,8 @@ class GuardClassifier:
         weights = (1.0 + np.log(tf)) * self.idf[indices]
         weights /= float(np.linalg.norm(weights)) or 1.0
         logits = self.lexical_coef[:, indices] @ weights
-        return np.asarray(logits, dtype=np.float32) * LEXICAL_WEIGHT
+        scale = self.lexical_weight * _evidence(len(counts), self.lexical_full_at)
+        return np.asarray(logits, dtype=np.float32) * scale
 
     def probabilities(self, vector: NDArray[np.float32], text: str = "") -> dict[Category, float]:
         """Category probabilities from the text's embedding `vector` (and the text itself)."""
@@ -116,6 +129,8 @@ class GuardClassifier:
         vectors: NDArray[np.floating],
         labels: Sequence[Category],
         c: float = REGULARISATION_C,
+        lexical_weight: float = LEXICAL_WEIGHT,
+        lexical_full_at: float = 0.0,
     ) -> GuardClassifier:
         """Train on already normalised `texts` and their embeddings."""
         from scipy.sparse import csr_matrix, hstack
@@ -125,7 +140,9 @@ class GuardClassifier:
         if len(set(labels)) < 2:
             raise ValueError("the guard classifier needs examples of at least two categories")
         vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        lexical = vectorizer.fit_transform(texts) * LEXICAL_WEIGHT
+        lexical = vectorizer.fit_transform(texts) * lexical_weight
+        scale = [_evidence(int(n), lexical_full_at) for n in np.diff(lexical.indptr)]
+        lexical = csr_matrix(lexical.multiply(np.asarray(scale, dtype=np.float64)[:, None]))
         features = hstack([csr_matrix(vectors), lexical]).tocsr()
         model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
         model.fit(features, [label.value for label in labels])
@@ -140,6 +157,8 @@ class GuardClassifier:
             terms,
             vectorizer.idf_,
             model.coef_[:, dim:],
+            lexical_weight=lexical_weight,
+            lexical_full_at=lexical_full_at,
         )
 
     def save(self, path: Path) -> None:
@@ -153,7 +172,11 @@ class GuardClassifier:
             terms=np.array(self.terms, dtype=str),
             idf=self.idf,
             lexical_coef=self.lexical_coef,
-            calibration=np.array([self.allow_threshold, self.temperature], dtype=np.float64),
+            calibration=np.array(
+                [self.allow_threshold, self.temperature, self.lexical_weight,
+                 self.lexical_full_at],
+                dtype=np.float64,
+            ),
         )
         atomic.write_bytes(path, buffer.getvalue())
 
@@ -170,6 +193,8 @@ class GuardClassifier:
                 data["lexical_coef"],
                 float(calibration[0]),
                 float(calibration[1]),
+                float(calibration[2]) if len(calibration) > 2 else LEXICAL_WEIGHT,
+                float(calibration[3]) if len(calibration) > 3 else 0.0,
             )
 
 

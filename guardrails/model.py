@@ -26,11 +26,19 @@ from guardrails.dataset import Example
 from guardrails.decision import Category
 from guardrails.normalize import normalize
 
-MODEL_VERSION = "guard-boundary-v3"
+MODEL_VERSION = "guard-boundary-v4"
 VALIDATION_SHARE = 0.2
 UNSAFE_ALLOWED_TARGET = 0.02
 """Largest share of validation messages not labelled in_scope that the guard (rules, then the
 bar) may let through."""
+LEXICAL_WEIGHT = 3.0
+LEXICAL_FULL_AT = 10
+"""Scale of the word features next to the embedding, and the number of known words and word
+pairs from which they count fully (`guardrails.classifier`), chosen on the validation split
+(in-scope answered at <= 2% unsafe let through, 8,931 training messages, 2026-12-02):
+weight 1 / 2 / 3 / 4 gave 0.874 / 0.882 / 0.893 / 0.886; weight 3 with full weight from
+6 / 10 / 16 / 24 terms 0.892 / 0.900 / 0.908 / 0.902. 10 over 16: the development sets'
+unsafe messages were blocked as before at 10, not at 16."""
 BAR_RANGE = (0.3, 0.95)
 TEMPERATURES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 
@@ -117,7 +125,8 @@ def train_boundary_model(
     labels = [e.label for e in examples]
     train, validation = split_by_group(examples)
     model = GuardClassifier.fit_vectors(
-        [texts[i] for i in train], vectors[train], [labels[i] for i in train]
+        [texts[i] for i in train], vectors[train], [labels[i] for i in train],
+        lexical_weight=LEXICAL_WEIGHT, lexical_full_at=LEXICAL_FULL_AT,
     )
     val_texts = [texts[i] for i in validation]
     truth = np.array([model.classes.index(labels[i]) for i in validation])
@@ -174,7 +183,7 @@ def load_or_train_model(
 
     model, trained = load_or_train(
         cache_dir, examples, embedder, embedder_id, prefix="model",
-        version=f"{MODEL_VERSION}+rules:{rules_digest}",
+        version=f"{MODEL_VERSION}+lexical:{LEXICAL_WEIGHT}/{LEXICAL_FULL_AT}+rules:{rules_digest}",
         train=train,
     )
     if reports:

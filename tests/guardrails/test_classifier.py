@@ -75,6 +75,33 @@ def test_saved_model_round_trips(tmp_path: Path, embedder: SentenceTransformerEm
     )
 
 
+def test_word_weighting_is_saved_with_the_model(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    texts = [e.text for e in SMALL]
+    fitted = GuardClassifier.fit_vectors(
+        texts, embedder.embed(texts), [e.label for e in SMALL], lexical_weight=3.0,
+        lexical_full_at=10,
+    )
+    fitted.save(tmp_path / "model.npz")
+    loaded = GuardClassifier.load(tmp_path / "model.npz")
+    assert (loaded.lexical_weight, loaded.lexical_full_at) == (3.0, 10)
+    vector = embedder.embed_query("what dose")
+    assert loaded.probabilities(vector, "what dose") == pytest.approx(
+        fitted.probabilities(vector, "what dose")
+    )
+
+
+def test_one_known_word_in_a_fragment_counts_a_tenth_when_full_weight_needs_ten(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    model = GuardClassifier.fit(SMALL, embedder)
+    full = model._lexical_logits("lasagna")  # the fragment's only known word
+    assert np.abs(full).max() > 0
+    model.lexical_full_at = 10
+    np.testing.assert_allclose(model._lexical_logits("lasagna"), full / 10, rtol=1e-5)
+
+
 def test_held_out_split_is_never_trained_on() -> None:
     held = {e.text.strip().lower() for e in heldout_examples()}
     train = {e.text.strip().lower() for e in training_examples()}
