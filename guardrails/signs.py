@@ -203,6 +203,7 @@ def labs_imaging_reported(text: str, rail: Rail) -> bool:
 _SIGNS = (
     "sign_chest", "sign_breath", "sign_blood", "sign_sweat", "sign_shaking", "sign_faint",
     "sign_confused", "sign_pain_severe", "sign_colour", "sign_arm_jaw", "sign_heat", "sign_fall",
+    "sign_swelling", "sign_allergy", "sign_speech", "sign_one_side", "sign_vision",
 )
 
 
