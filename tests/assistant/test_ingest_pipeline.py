@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -93,27 +92,3 @@ def test_a_window_that_fails_to_embed_stops_the_run_and_the_next_run_completes_t
     assert report.skipped == sources[:2] and report.added == sources[2:]
     assert services.store.source_counts() == {s: 4 for s in sources}
     assert services.store.count() == 36
-
-
-def test_the_next_files_are_read_while_the_encoder_embeds_the_window_before(
-    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path, small_windows: None
-) -> None:
-    sources = _corpus(tmp_path / "corpus", 6)
-    third_file_read = threading.Event()
-    overlapped: list[bool] = []
-
-    class WaitsForTheReader(Recording):
-        def embed(self, texts: Sequence[str]) -> Vectors:
-            if not self.calls:  # the first window (files 0-1) waits until file 2 is being read
-                overlapped.append(third_file_read.wait(timeout=30))
-            return super().embed(texts)
-
-    def progress(done: int, total: int, source: str) -> None:
-        if source == sources[2]:
-            third_file_read.set()
-
-    services = Services(settings, embedder=WaitsForTheReader(embedder))
-    report = services.ingest([tmp_path / "corpus"], progress=progress)
-
-    assert overlapped == [True]
-    assert report.added == sources and services.store.source_counts() == {s: 4 for s in sources}
