@@ -1,11 +1,10 @@
 """Incremental ingest keyed on content hashes; safe to kill and run again.
 
 Files are read once (regular files only), chunked, and embedded across files in windows of
-length-sorted chunks, on an encoder thread while the next window is read and chunked. Each
-window is committed in order as: mark its sources pending in the manifest, replace their
-chunks in the store, record them in the manifest, bump the index generation. A run that dies
-anywhere leaves pending sources or chunk counts the manifest does not match; the next run
-drops those chunks and indexes the files again.
+length-sorted chunks. Each window is committed as: mark its sources pending in the manifest,
+replace their chunks in the store, record them in the manifest, bump the index generation.
+A run that dies anywhere leaves pending sources or chunk counts the manifest does not match;
+the next run drops those chunks and indexes the files again.
 """
 
 from __future__ import annotations
@@ -16,9 +15,7 @@ import logging
 import os
 import secrets
 import stat
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ import numpy as np
 
 from assistant import atomic
 from assistant.chunking import Chunk, chunk_document
-from assistant.embeddings import Embedder, Vectors
+from assistant.embeddings import Embedder
 from assistant.generation import IndexFiles, IndexPointerError, Pointer
 from assistant.loaders import SUPPORTED_SUFFIXES, LoaderError, load_document
 from assistant.settings import Settings
@@ -37,9 +34,7 @@ Progress = Callable[[int, int, str], None]
 """Called as (files done, files total, current source)."""
 
 WINDOW_CHUNKS = 1024
-"""Chunks committed together (bounds memory; a crash redoes at most one window)."""
-SLICE_CHUNKS = 256
-"""Chunks sent to the encoder thread at a time, so it starts while the window is still read."""
+"""Chunks embedded and committed together (bounds memory; a crash redoes at most one window)."""
 _ADD_BATCH = 2000
 _log = logging.getLogger(__name__)
 
@@ -432,58 +427,21 @@ class Ingestor:
         progress: Progress | None,
         switch: bool = True,
     ) -> None:
-        """Read and chunk files on this thread while the encoder thread embeds what was read
-        before; each window is written, in order, as soon as all its vectors are back. At most
-        two windows are held at a time."""
-        encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mes-ingest-encode")
-        closed: deque[tuple[list[_Prepared], list[Future[Vectors]]]] = deque()
         window: list[_Prepared] = []
-        parts: list[Future[Vectors]] = []
-        unsent: list[_Prepared] = []
-        size = unsent_size = 0
-
-        def send() -> None:
-            nonlocal unsent_size
-            texts = [c.context_text for item in unsent for c in item.chunks]
-            parts.append(encoder.submit(self._embed_sorted, texts))
-            unsent.clear()
-            unsent_size = 0
-
-        def write(ready_only: bool, keep: int = 0) -> None:
-            while len(closed) > keep:
-                items, futures = closed[0]
-                if ready_only and not all(f.done() for f in futures):
-                    return
-                arrays = [a for a in (f.result() for f in futures) if len(a)]
-                vectors = np.concatenate(arrays) if arrays else np.zeros((0, 0), np.float32)
-                closed.popleft()
-                self._commit(items, vectors, report, switch)
-
-        try:
-            for done, file in enumerate(files):
-                if progress:
-                    progress(done, len(files), file.source)
-                item = self._prepare(file, report)
-                write(ready_only=True)
-                if item is None:
-                    continue
-                window.append(item)
-                unsent.append(item)
-                size += len(item.chunks)
-                unsent_size += len(item.chunks)
-                if unsent_size >= SLICE_CHUNKS or size >= WINDOW_CHUNKS:
-                    send()
-                if size >= WINDOW_CHUNKS:
-                    closed.append((window, parts))
-                    window, parts, size = [], [], 0
-                    write(ready_only=False, keep=1)
-            if unsent:
-                send()
-            if window:
-                closed.append((window, parts))
-            write(ready_only=False)
-        finally:
-            encoder.shutdown(wait=False, cancel_futures=True)
+        size = 0
+        for done, file in enumerate(files):
+            if progress:
+                progress(done, len(files), file.source)
+            item = self._prepare(file, report)
+            if item is None:
+                continue
+            window.append(item)
+            size += len(item.chunks)
+            if size >= WINDOW_CHUNKS:
+                self._commit(window, report, switch)
+                window, size = [], 0
+        if window:
+            self._commit(window, report, switch)
         if progress:
             progress(len(files), len(files), "")
 
@@ -522,10 +480,9 @@ class Ingestor:
         report.flagged_chunks += self._mark_injection(chunks)
         return _Prepared(file, digest, previous, chunks)
 
-    def _commit(
-        self, window: list[_Prepared], vectors: Vectors, report: IngestReport, switch: bool
-    ) -> None:
+    def _commit(self, window: list[_Prepared], report: IngestReport, switch: bool) -> None:
         chunks = [c for item in window for c in item.chunks]
+        vectors = self._embed_sorted([c.context_text for c in chunks])
         for item in window:
             f = item.file
             self._manifest.pending[f.source] = {
@@ -553,7 +510,7 @@ class Ingestor:
         if switch:
             self._bump()
 
-    def _embed_sorted(self, texts: list[str]) -> Vectors:
+    def _embed_sorted(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         """Embed in length order (batches of similar length pad less), then restore order."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
