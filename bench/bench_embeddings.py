@@ -343,11 +343,10 @@ def _record(
                         lambda f, _: f"{f['tp_chunks_per_s']:.1f} / {f['tp_floor_chunks_per_s']:.1f} chunks/s"))
     if "big_chunks" in shared:
         rows.append(row(f"server RSS at {int(shared['big_chunks'])} chunks, after 300 searches", rss))
-    block = f"""{SECTION}{started.date().isoformat()}, `python bench/bench_embeddings.py --record`)
+    block = f"""{SECTION}{started.strftime('%Y-%m-%d %H:%M')} UTC, `python bench/bench_embeddings.py --record`)
 
-One run, started {started.strftime('%H:%M')} UTC on the shared 2-core machine: other helpers were
-running tests and benchmarks (load average {load[0]:.1f} at the end), so wall times are inflated
-and noisy; the CPU-time column of the query encode is the steadier figure.
+One run on the 2-core machine (load average {load[0]:.1f} at the end, the benchmark's own load
+included); the CPU-time column of the query encode is the steadier figure.
 
 | figure | PyTorch fp32 | ONNX fp32 | ONNX int8 |
 |---|---|---|---|
@@ -359,11 +358,7 @@ Export at setup (`mes-ai models export`, once per model, cached in data_dir/mode
 """
     results = ROOT / "bench" / "RESULTS.md"
     text = results.read_text() if results.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start != -1:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + (text[end:] if end != -1 else "")
-    results.write_text(text.rstrip("\n") + "\n" + block)
+    results.write_text(text.rstrip("\n") + "\n" + block)  # earlier runs stay, dated
 
 
 if __name__ == "__main__":
