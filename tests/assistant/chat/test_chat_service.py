@@ -36,9 +36,8 @@ def test_an_in_scope_question_is_answered_with_numbered_citations(chat: ChatServ
 
 
 def test_weak_retrieval_says_it_does_not_know_and_suggests_questions(chat: ChatService) -> None:
-    reply = chat.reply(TENANT, fresh("Which brand of resistance band lasts longest in a clinic?"))
-    if reply.category != "in_scope":
-        pytest.skip(f"the guard answered {reply.category}; the answer path is not reached")
+    reply = chat.reply(TENANT, fresh("How should I set up the waiting room of my studio?"))
+    assert reply.category == "in_scope"  # a practice question the framework does not cover
     assert reply.reply.startswith("I don't know")
     assert reply.citations == []
     assert reply.reply.count("\n- ") == 3
