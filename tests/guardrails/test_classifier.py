@@ -92,6 +92,23 @@ def test_word_weighting_is_saved_with_the_model(
     )
 
 
+def test_a_model_cached_before_the_weighting_was_stored_loads_with_the_old_weighting(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    classifier = GuardClassifier.fit(SMALL, embedder)
+    classifier.save(tmp_path / "new.npz")
+    with np.load(tmp_path / "new.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["calibration"] = arrays["calibration"][:2]  # the format before this change
+    np.savez(tmp_path / "old.npz", **arrays)
+    old = GuardClassifier.load(tmp_path / "old.npz")
+    assert (old.lexical_weight, old.lexical_full_at) == (1.0, 0.0)
+    vector = embedder.embed_query("what dose")
+    assert old.probabilities(vector, "what dose") == pytest.approx(
+        classifier.probabilities(vector, "what dose")
+    )
+
+
 def test_one_known_word_in_a_fragment_counts_a_tenth_when_full_weight_needs_ten(
     embedder: SentenceTransformerEmbedder,
 ) -> None:
