@@ -64,15 +64,21 @@ def test_lexical_features_match_scikit_learn(embedder: SentenceTransformerEmbedd
     np.testing.assert_allclose(classifier._lexical_logits(text), want, rtol=1e-5, atol=1e-6)
 
 
+def _assert_same_answers(
+    loaded: GuardClassifier, original: GuardClassifier, embedder: SentenceTransformerEmbedder
+) -> None:
+    vector = embedder.embed_query("what dose")
+    assert loaded.probabilities(vector, "what dose") == pytest.approx(
+        original.probabilities(vector, "what dose")
+    )
+
+
 def test_saved_model_round_trips(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
     classifier = GuardClassifier.fit(SMALL, embedder)
     path = tmp_path / "model.npz"
     classifier.save(path)
     loaded = GuardClassifier.load(path)
-    vector = embedder.embed_query("what dose")
-    assert loaded.probabilities(vector, "what dose") == pytest.approx(
-        classifier.probabilities(vector, "what dose")
-    )
+    _assert_same_answers(loaded, classifier, embedder)
 
 
 def test_word_weighting_is_saved_with_the_model(
@@ -86,10 +92,7 @@ def test_word_weighting_is_saved_with_the_model(
     fitted.save(tmp_path / "model.npz")
     loaded = GuardClassifier.load(tmp_path / "model.npz")
     assert (loaded.lexical_weight, loaded.lexical_full_at) == (3.0, 10)
-    vector = embedder.embed_query("what dose")
-    assert loaded.probabilities(vector, "what dose") == pytest.approx(
-        fitted.probabilities(vector, "what dose")
-    )
+    _assert_same_answers(loaded, fitted, embedder)
 
 
 def test_a_model_cached_before_the_weighting_was_stored_loads_with_the_old_weighting(
@@ -103,10 +106,7 @@ def test_a_model_cached_before_the_weighting_was_stored_loads_with_the_old_weigh
     np.savez(tmp_path / "old.npz", **arrays)
     old = GuardClassifier.load(tmp_path / "old.npz")
     assert (old.lexical_weight, old.lexical_full_at) == (1.0, 0.0)
-    vector = embedder.embed_query("what dose")
-    assert old.probabilities(vector, "what dose") == pytest.approx(
-        classifier.probabilities(vector, "what dose")
-    )
+    _assert_same_answers(old, classifier, embedder)
 
 
 def test_one_known_word_in_a_fragment_counts_a_tenth_when_full_weight_needs_ten(
