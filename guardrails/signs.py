@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from guardrails.typos import short_reply_with_typos
+
 if TYPE_CHECKING:
     from guardrails.rules import Rail
 
@@ -229,4 +231,5 @@ CHECKS: dict[str, Callable[[str, Rail], bool]] = {
     "medication_change_reported": medication_change_reported,
     "labs_imaging_reported": labs_imaging_reported,
     "sign_cluster": sign_cluster,
+    "short_reply_with_typos": short_reply_with_typos,
 }

@@ -1,0 +1,69 @@
+"""Short replies with typos ("greaat thx", "two sentnces max"): each unknown word of four or more
+letters that is one edit away from exactly one word of the rail's short-reply patterns is
+replaced by it, and those (anchored) patterns are tried again on the result."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from guardrails.rules import Rail
+
+MAX_CHARS = 60
+"""Longer messages are never folded: only a whole short reply can be evidence."""
+MIN_LETTERS = 4
+_WORD = re.compile(r"[a-z]+")
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when `b` is `a` with one letter changed, added, removed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+@lru_cache(maxsize=8)
+def _lexicon(sources: tuple[str, ...]) -> frozenset[str]:
+    """The words of four or more letters written in the patterns' sources."""
+    return frozenset(w for s in sources for w in _WORD.findall(s) if len(w) >= MIN_LETTERS)
+
+
+def folded(text: str, lexicon: frozenset[str]) -> str | None:
+    """`text` with its near-miss words replaced, or None when no word changed."""
+    changed = False
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0)
+        if len(word) < MIN_LETTERS or word in lexicon:
+            return word
+        near = [w for w in lexicon if one_edit_apart(word, w)]
+        if len(near) != 1:
+            return word
+        changed = True
+        return near[0]
+
+    result = _WORD.sub(fix, text)
+    return result if changed else None
+
+
+def short_reply_with_typos(text: str, rail: Rail) -> bool:
+    """A short message that one of the rail's `typo_patterns` matches once its typos are fixed."""
+    if len(text) > MAX_CHARS:
+        return False
+    names = tuple(rail.settings.get("typo_patterns", ()))
+    patterns = [rail.patterns[name] for name in names]
+    fixed = folded(text, _lexicon(tuple(p.pattern for p in patterns)))
+    return fixed is not None and any(p.search(fixed) for p in patterns)

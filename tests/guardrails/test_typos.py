@@ -1,0 +1,48 @@
+"""Short replies with typos are recognised; nothing else is folded."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails.typos import MAX_CHARS, folded, one_edit_apart
+
+LEXICON = frozenset({"thanks", "perfect", "shorter", "sentences", "help", "hello"})
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("thnaks", "thanks", True),  # neighbours swapped
+        ("thankss", "thanks", True),  # one added
+        ("thnks", "thanks", True),  # one removed
+        ("tganks", "thanks", True),  # one changed
+        ("thanks", "thanks", False),  # the same word is not a typo
+        ("tnhaks", "thanks", False),  # two edits
+        ("shorterr", "short", False),
+    ],
+)
+def test_one_edit_apart(a: str, b: str, near: bool) -> None:
+    assert one_edit_apart(a, b) is near
+    assert one_edit_apart(b, a) is near
+
+
+def test_replaces_a_near_miss_with_the_one_known_word() -> None:
+    assert folded("perfcet, thnaks", LEXICON) == "perfect, thanks"
+
+
+def test_leaves_a_word_near_two_known_words_alone() -> None:
+    assert folded("helo", LEXICON) is None  # "help" and "hello" are both one edit away
+
+
+def test_leaves_short_words_and_unknown_words_alone() -> None:
+    assert folded("ty, stop his metformin", LEXICON) is None
+
+
+def test_only_a_short_message_is_folded() -> None:
+    from guardrails.rules import default_rails
+
+    long = "maek it more formal, shorter and a bit friendlier for the surgeon"
+    assert len(long) > MAX_CHARS
+    assert default_rails().in_scope(long.replace("maek", "make")) == "in_scope.follow_up"
+    assert default_rails().in_scope(long) is None
+    assert default_rails().in_scope("maek it more formal") == "in_scope.short_reply_with_typos"
