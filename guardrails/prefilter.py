@@ -28,6 +28,7 @@ run them on lower-cased text; neither the text nor the literals need lower-casin
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import product
 from re import _compiler as _k  # type: ignore[attr-defined]  # re's own parser and compiler
@@ -43,6 +44,10 @@ MAX_UNFILTERED = 2
 """A split leaves at most this many alternatives that are always searched."""
 SHORT = 200
 """Texts shorter than this are searched directly: there the regex is as cheap as the checks."""
+COVER_AT = 6
+"""A required set of more strings than this is looked for through fewer, shorter pieces."""
+COVER_LENGTH = 6
+"""Length of those pieces: long enough to be rare in ordinary text."""
 _MAX_SET = 8
 """Character sets of at most this many characters are expanded into strings."""
 _MAX_REPEAT = 4
@@ -211,16 +216,36 @@ def _seq_required(items: Any, flags: int) -> Strings | None:
     return _best(candidates)
 
 
+def _cover(strings: list[str]) -> list[str]:
+    """Fewer strings to look for: pieces of COVER_LENGTH characters such that each of `strings`
+    holds one (a text holding a string holds its pieces, so the check stays a necessary
+    condition, only less selective), chosen greedily; `strings` when that is not fewer."""
+    if len(strings) <= COVER_AT:
+        return strings
+    uncovered = set(strings)
+    chosen: list[str] = []
+    while uncovered:
+        counts: Counter[str] = Counter()
+        for s in uncovered:
+            starts = range(max(1, len(s) - COVER_LENGTH + 1))
+            counts.update({s[i : i + COVER_LENGTH] for i in starts})
+        best = max(counts, key=lambda piece: (counts[piece], len(piece), piece))
+        chosen.append(best)
+        uncovered = {s for s in uncovered if best not in s}
+    return sorted(chosen, key=lambda c: (len(c), c)) if len(chosen) < len(strings) else strings
+
+
 def _minimal(strings: Strings, min_length: int = MIN_LENGTH) -> tuple[str, ...] | None:
     """The strings without those containing another one (a text holding it holds the other
-    too), shortest first; None when that is no useful prefilter."""
+    too), shortest first, then covered by fewer pieces (`_cover`); None when that is no useful
+    prefilter."""
     kept: list[str] = []
     for s in sorted(strings, key=lambda s: (len(s), s)):
         if not any(k in s for k in kept):
             kept.append(s)
     if not kept or len(kept) > MAX_LITERALS or len(kept[0]) < min_length:
         return None
-    return tuple(kept)
+    return tuple(_cover(kept))
 
 
 MAX_SOURCE = 12_000

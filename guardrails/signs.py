@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from guardrails import prefilter
 from guardrails.typos import short_reply_with_typos
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def glucose_emergency(text: str, rail: Rail) -> bool:
 
 def squashed_keywords(text: str, rail: Rail) -> bool:
     """Injection keywords written with separators between the letters."""
-    return bool(rail.patterns["squashed"].search(_NON_LETTERS.sub("", text)))
+    return prefilter.search(rail.patterns["squashed"], _NON_LETTERS.sub("", text))
 
 
 _SENTENCE_END = re.compile(r"[.?!;:](?!\d)")

@@ -236,3 +236,12 @@ def test_a_top_level_branch_is_split_into_filtered_alternatives(always_filter: N
     for text in ['she said "hello there" ok', "> quoted", "a\n > b", "pasted", "it says", "it"]:
         assert prefilter.search(pattern, text) == bool(pattern.search(text))
     assert prefilter.split(re.compile(r"(a|b)\1")) is None  # a backreference: never split
+
+
+def test_a_large_required_set_is_looked_for_through_fewer_pieces() -> None:
+    strings = [f"forget {w} above" for w in ("all", "everything", "whatever", "it", "this", "that",
+                                             "the rules")]
+    pieces = prefilter._cover(strings)
+    assert len(pieces) < len(strings)
+    assert all(any(piece in s for piece in pieces) for s in strings)
+    assert prefilter._cover(strings[:3]) == strings[:3]  # a small set is kept as it is
