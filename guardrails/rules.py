@@ -278,9 +278,19 @@ class Rails:
         return (found[0], found[1] or "general") if found else None
 
     def in_scope(self, text: str) -> str | None:
-        """Name of the in-scope rule (positive evidence) that fires on `text`, if any."""
-        found = self.rule("in_scope", text)
-        return found[0] if found else None
+        """Name of the in-scope rule (positive evidence) that fires on `text`, if any. A rule
+        the rail lists under `defer_when_clinical` is no evidence when a clinical rule's
+        condition holds too (its exception for a how-do-I-reply question aside): the model
+        decides such a message."""
+        rail = self.rails["in_scope"]
+        found = rail.first(text)
+        if found is None:
+            return None
+        if found.name in rail.settings.get("defer_when_clinical", ()):
+            clinical = self.rails["clinical"]
+            if any(clinical.holds(rule.when, text) for rule in clinical.rules):
+                return None
+        return found.name
 
     def match(
         self, normalized: Normalized, rails: tuple[str, ...] = RAIL_ORDER

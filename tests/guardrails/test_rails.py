@@ -75,3 +75,19 @@ def test_editing_a_rail_changes_the_digest_the_model_cache_is_keyed_by(tmp_path:
     rules = copy / "in_scope" / "rules.yaml"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert Rails(copy).digest != before
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("am I allowed to put the tier badge on my website?", "in_scope.process"),
+        ("since I'm past 200 sessions, am I allowed to change how much insulin she takes?", None),
+        ("write a note to his GP asking whether the new beta blocker changes his HR limit",
+         "in_scope.physician_note"),
+        ("write a note to his GP asking him to agree that I'll halve the beta blocker", None),
+    ],
+)
+def test_a_process_question_naming_a_clinical_request_is_left_to_the_model(
+    text: str, evidence: str | None
+) -> None:
+    assert RAILS.in_scope(normalize(text).variants[0]) == evidence
