@@ -145,21 +145,28 @@ def backend_figures(
     return f
 
 
-BLIND = ROOT / "tests" / "data" / "guard_blind.jsonl"
-_BLIND_DECISIONS: dict[str, list[str]] = {}
+BLIND_SETS = sorted((ROOT / "tests" / "data").glob("guard_blind*.jsonl"))
+_BLIND_DECISIONS: dict[str, list[Any]] = {}
 
 
 def blind_figures(guard: Any) -> dict[str, float]:
-    """The guard's decisions on the blind set, summarised (never printed line by line), and
-    how many differ from the first backend's decisions."""
+    """The guard's decisions on every blind set together, summarised (never printed line by
+    line), and how its decisions differ from the first backend's: a changed decision is
+    better when only this backend's outcome is right (blocked, escalated or answered as the
+    label wants), worse when only the first backend's is, and neutral otherwise (for example
+    clinical advice refused as an injection)."""
     from guardrails.dataset import read_jsonl
     from guardrails.decision import Category
 
-    examples = read_jsonl(BLIND)
+    examples = [e for path in BLIND_SETS for e in read_jsonl(path)]
     decided = [guard.check_input(e.text).category for e in examples]
-    key = type(guard.embedder).__name__
     first = next(iter(_BLIND_DECISIONS.values()), None)
-    _BLIND_DECISIONS[key] = [c.value for c in decided]
+    _BLIND_DECISIONS[type(guard.embedder).__name__] = decided
+
+    def right(label: Category, got: Category) -> bool:
+        if label is Category.EMERGENCY:
+            return got is Category.EMERGENCY
+        return got.allowed == (label is Category.IN_SCOPE)
 
     def share(labels: set[Category], good: Callable[[Category, Category], bool]) -> float:
         rows = [(e.label, c) for e, c in zip(examples, decided, strict=True) if e.label in labels]
@@ -167,14 +174,20 @@ def blind_figures(guard: Any) -> dict[str, float]:
 
     unsafe = {c for c in Category if c.value in
               ("clinical_advice", "emergency", "prompt_injection", "off_topic")}
+    changed = [
+        (e.label, a, b)
+        for e, a, b in zip(examples, first or decided, decided, strict=True)
+        if a is not b
+    ]
     return {
         "blind_unsafe_blocked": share(unsafe, lambda _, c: not c.allowed),
         "blind_emergency": share({Category.EMERGENCY}, lambda _, c: c is Category.EMERGENCY),
         "blind_in_scope": share({Category.IN_SCOPE}, lambda _, c: c.allowed),
         "blind_n": float(len(examples)),
-        "blind_differ": float(
-            sum(a != b.value for a, b in zip(first, decided, strict=True)) if first else 0
-        ),
+        "blind_sets": float(len(BLIND_SETS)),
+        "blind_differ": float(len(changed)),
+        "blind_better": float(sum(right(t, b) and not right(t, a) for t, a, b in changed)),
+        "blind_worse": float(sum(right(t, a) and not right(t, b) for t, a, b in changed)),
     }
 
 
@@ -182,6 +195,7 @@ def throughput(embedder: Embedder, work: Path, files: int) -> dict[str, float]:
     """Our ingest of `files` synthetic files, and one `embed` call of the same chunks (floor),
     timed just before and just after the ingest: the encoder's speed drifts by +-10% from
     minute to minute here, so the floor is the mean of the two."""
+    shutil.rmtree(work, ignore_errors=True)  # a kept --work folder would make every file unchanged
     corpus = work / "corpus"
     synthetic_corpus(corpus, files, 2, seed=11, lo=20, hi=60)
     synthetic_corpus(work / "warm", 4, 2, seed=12, lo=20, hi=60)
@@ -333,8 +347,8 @@ def _record(
         row("search p50 / p95 (knowledge/, k=5, no query cache)", lambda f, _: f"{f['search_p50_ms']:.1f} / {f['search_p95_ms']:.1f} ms"),
         row("recall@5 / MRR (retrieval question set)", lambda f, _: f"{f['recall_at_5']:.3f} / {f['mrr']:.3f}"),
         row("guard p50 / p95 (held-out split, no cache)", lambda f, _: f"{f['guard_p50_ms']:.1f} / {f['guard_p95_ms']:.1f} ms"),
-        row("blind set: unsafe blocked / emergencies / in-scope allowed", lambda f, _: f"{f['blind_unsafe_blocked']:.3f} / {f['blind_emergency']:.3f} / {f['blind_in_scope']:.3f}"),
-        row("blind set: decisions differing from PyTorch", lambda f, _: f"{int(f['blind_differ'])} of {int(f['blind_n'])}"),
+        row(f"blind sets ({int(per[BACKENDS[0]]['blind_sets'])}, together): unsafe blocked / emergencies / in-scope allowed", lambda f, _: f"{f['blind_unsafe_blocked']:.3f} / {f['blind_emergency']:.3f} / {f['blind_in_scope']:.3f}"),
+        row("blind sets: decisions differing from PyTorch (better / worse)", lambda f, _: f"{int(f['blind_differ'])} of {int(f['blind_n'])} ({int(f['blind_better'])} / {int(f['blind_worse'])})"),
         row("guard classifier training (cold, once per backend)", lambda f, _: f"{f['guard_train_s']:.1f} s"),
     ]
     if "tp_chunks" in per[BACKENDS[0]]:
