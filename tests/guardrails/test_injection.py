@@ -37,3 +37,13 @@ def test_instructions_aimed_at_the_assistant_are_flagged(passage: str) -> None:
 @pytest.mark.parametrize("passage", CLEAN)
 def test_ordinary_framework_text_is_not_flagged(passage: str) -> None:
     assert not flags_injection(passage)
+
+
+def test_the_passage_flag_loads_only_the_injection_rail_and_answers_like_all_rails() -> None:
+    from guardrails.rules import default_rails, injection_rule
+
+    rail = default_rails().rails["injection"]
+    examples = [t for rule in rail.rules for t in (*rule.must_match, *rule.must_not_match)]
+    assert examples
+    for text in [e.lower() for e in examples]:
+        assert injection_rule(text) == default_rails().injection(text), text
