@@ -219,7 +219,21 @@ def load_rail(folder: Path, checks: Mapping[str, Check], settings: dict[str, Any
         _check_refs(rail, rule.when)
         for condition in rule.unless:
             _check_refs(rail, condition)
+    _check_setting_names(rail)
     return rail
+
+
+def _check_setting_names(rail: Rail) -> None:
+    """Fail at load time on a setting naming a pattern or rule the rail does not have (a
+    misspelt name would silently switch a safeguard off)."""
+    names = {
+        "typo_patterns": set(rail.patterns),
+        "defer_when_clinical": {rule.name for rule in rail.rules},
+    }
+    for key, known in names.items():
+        unknown = sorted(set(rail.settings.get(key, ())) - known)
+        if unknown:
+            raise ValueError(f"rail {rail.name}: {key} names unknown {unknown}")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,10 @@
 """Short replies with typos ("greaat thx", "two sentnces max"): each unknown word of four or more
 letters that is one edit away from exactly one word of the rail's short-reply patterns is
-replaced by it, and those (anchored) patterns are tried again on the result."""
+replaced by it, and those (anchored) patterns are tried again on the result.
+
+Fails closed: a word written anywhere in the rails (take, cure, dosing) is never folded, and
+after folding every word must be one the short-reply patterns use ("take it with her insulin"
+is not "make it …")."""
 
 from __future__ import annotations
 
@@ -35,21 +39,52 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _lexicon(sources: tuple[str, ...]) -> frozenset[str]:
-    """The words of four or more letters written in the patterns' sources."""
-    return frozenset(w for s in sources for w in _WORD.findall(s) if len(w) >= MIN_LETTERS)
+def _words(sources: tuple[str, ...]) -> frozenset[str]:
+    """Every run of letters written in the patterns' sources."""
+    return frozenset(w for s in sources for w in _WORD.findall(s))
 
 
-def folded(text: str, lexicon: frozenset[str]) -> str | None:
-    """`text` with its near-miss words replaced, or None when no word changed."""
+def _strings(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _rail_words() -> frozenset[str]:
+    """Every run of letters in the rails' patterns, conditions and vocabularies (not in their
+    examples, which hold typos on purpose)."""
+    import yaml
+
+    from guardrails.rules import RAILS_DIR
+
+    sources: list[str] = []
+    for path in sorted(RAILS_DIR.rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        sources += _strings(data.get("patterns")) + _strings(data.get("vocab"))
+        for rule in data.get("rules") or ():
+            sources += _strings(rule.get("when")) + _strings(rule.get("unless"))
+    return _words(tuple(s.lower() for s in sources))
+
+
+def folded(
+    text: str, lexicon: frozenset[str], protected: frozenset[str] = frozenset()
+) -> str | None:
+    """`text` with its near-miss words replaced, or None when no word changed. Words of fewer
+    than four letters, words of `lexicon` and `protected` words are kept as they are."""
     changed = False
+    targets = [w for w in lexicon if len(w) >= MIN_LETTERS]
 
     def fix(match: re.Match[str]) -> str:
         nonlocal changed
         word = match.group(0)
-        if len(word) < MIN_LETTERS or word in lexicon:
+        if len(word) < MIN_LETTERS or word in lexicon or word in protected:
             return word
-        near = [w for w in lexicon if one_edit_apart(word, w)]
+        near = [w for w in targets if one_edit_apart(word, w)]
         if len(near) != 1:
             return word
         changed = True
@@ -65,5 +100,8 @@ def short_reply_with_typos(text: str, rail: Rail) -> bool:
         return False
     names = tuple(rail.settings.get("typo_patterns", ()))
     patterns = [rail.patterns[name] for name in names]
-    fixed = folded(text, _lexicon(tuple(p.pattern for p in patterns)))
-    return fixed is not None and any(p.search(fixed) for p in patterns)
+    known = _words(tuple(p.pattern for p in patterns))
+    fixed = folded(text, known, _rail_words())
+    if fixed is None or any(w not in known for w in _WORD.findall(fixed)):
+        return False
+    return any(p.search(fixed) for p in patterns)

@@ -59,6 +59,23 @@ def test_unknown_pattern_name_fails_at_load_time(tmp_path: Path) -> None:
         load_rail(folder, CHECKS, {})
 
 
+@pytest.mark.parametrize(
+    "settings", ["{typo_patterns: [a, missing]}", "{defer_when_clinical: [in_scope.missing]}"]
+)
+def test_a_setting_naming_an_unknown_pattern_or_rule_fails_at_load_time(
+    tmp_path: Path, settings: str
+) -> None:
+    folder = tmp_path / "misspelt"
+    folder.mkdir()
+    (folder / "rules.yaml").write_text(
+        f"category: in_scope\nsettings: {settings}\npatterns: {{a: '\\bx\\b'}}\n"
+        "rules:\n  - {name: r, when: a}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="names unknown"):
+        load_rail(folder, CHECKS, {})
+
+
 def test_no_rule_copies_one_data_sets_question_templates() -> None:
     """MedQuAD's question templates are not rules (they inflated the held-out figure)."""
     text = (RAILS_DIR / "clinical" / "rules.yaml").read_text(encoding="utf-8")
@@ -80,14 +97,15 @@ def test_editing_a_rail_changes_the_digest_the_model_cache_is_keyed_by(tmp_path:
 @pytest.mark.parametrize(
     ("text", "evidence"),
     [
-        ("am I allowed to put the tier badge on my website?", "in_scope.process"),
+        ("am I allowed to put the tier badge on my website?", "in_scope.scope_question"),
+        ("what should I say when she asks how much ibuprofen to take?", "in_scope.process"),
         ("since I'm past 200 sessions, am I allowed to change how much insulin she takes?", None),
         ("write a note to his GP asking whether the new beta blocker changes his HR limit",
          "in_scope.physician_note"),
         ("write a note to his GP asking him to agree that I'll halve the beta blocker", None),
     ],
 )
-def test_a_process_question_naming_a_clinical_request_is_left_to_the_model(
+def test_a_permission_question_naming_a_clinical_request_is_left_to_the_model(
     text: str, evidence: str | None
 ) -> None:
     assert RAILS.in_scope(normalize(text).variants[0]) == evidence

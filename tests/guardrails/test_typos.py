@@ -38,6 +38,21 @@ def test_leaves_short_words_and_unknown_words_alone() -> None:
     assert folded("ty, stop his metformin", LEXICON) is None
 
 
+def test_never_folds_a_word_the_rails_use() -> None:
+    assert folded("take it", frozenset({"make", "it"})) == "make it"
+    assert folded("take it", frozenset({"make", "it"}), frozenset({"take"})) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["take it with her insulin?", "cure", "maek it 40 units of insluin", "treat", "dosing"],
+)
+def test_a_correctly_spelt_clinical_word_or_an_unknown_word_is_no_evidence(text: str) -> None:
+    from guardrails.rules import default_rails
+
+    assert default_rails().in_scope(text) is None
+
+
 def test_only_a_short_message_is_folded() -> None:
     from guardrails.rules import default_rails
 
