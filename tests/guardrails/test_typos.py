@@ -56,8 +56,8 @@ def test_a_correctly_spelt_clinical_word_or_an_unknown_word_is_no_evidence(text:
 def test_only_a_short_message_is_folded() -> None:
     from guardrails.rules import default_rails
 
-    long = "maek it more formal, shorter and a bit friendlier for the surgeon"
+    long = "could you maek the summary a little more professional and a bit shorter thanks"
     assert len(long) > MAX_CHARS
     assert default_rails().in_scope(long.replace("maek", "make")) == "in_scope.follow_up"
     assert default_rails().in_scope(long) is None
-    assert default_rails().in_scope("maek it more formal") == "in_scope.short_reply_with_typos"
+    assert default_rails().in_scope("maek the summary shorter") == "in_scope.short_reply_with_typos"
