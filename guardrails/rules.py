@@ -293,9 +293,9 @@ class Rails:
 
     def in_scope(self, text: str) -> str | None:
         """Name of the in-scope rule (positive evidence) that fires on `text`, if any. A rule
-        the rail lists under `defer_when_clinical` is no evidence when a clinical rule's
-        condition holds too (its exception for a how-do-I-reply question aside): the model
-        decides such a message."""
+        the rail lists under `defer_when_clinical` is no evidence when the condition of a
+        clinical rule holds too, whatever that rule's exceptions say: the model decides such
+        a message."""
         rail = self.rails["in_scope"]
         found = rail.first(text)
         if found is None:

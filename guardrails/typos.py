@@ -1,6 +1,6 @@
-"""Short replies with typos ("greaat thx", "two sentnces max"): each unknown word of four or more
-letters that is one edit away from exactly one word of the rail's short-reply patterns is
-replaced by it, and those (anchored) patterns are tried again on the result.
+"""Short replies with typos ("greaat thx heaps", "maek it shorter"): each unknown word of four
+or more letters that is one edit away from exactly one word of the rail's short-reply patterns
+is replaced by it, and those (anchored) patterns are tried again on the result.
 
 Fails closed: a word written anywhere in the rails (take, cure, dosing) is never folded, and
 after folding every word must be one the short-reply patterns use ("take it with her insulin"
