@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from guardrails import prefilter
+from guardrails import prefilter, typos
 from guardrails.decision import Category
 from guardrails.normalize import Normalized
 
@@ -236,6 +236,23 @@ def _check_setting_names(rail: Rail) -> None:
             raise ValueError(f"rail {rail.name}: {key} names unknown {unknown}")
 
 
+def _sources(rail: Rail) -> list[str]:
+    """The regex sources of a rail: its patterns and the inline conditions of its rules."""
+    conditions = [c for rule in rail.rules for c in (rule.when, *rule.unless)]
+    inline = [s for c in conditions for s in _condition_strings(c) if s.startswith("re:")]
+    return [p.pattern for p in rail.patterns.values()] + [_inline(s[3:]).pattern for s in inline]
+
+
+def _condition_strings(condition: object) -> list[str]:
+    if isinstance(condition, str):
+        return [condition]
+    if isinstance(condition, Mapping):
+        found = _condition_strings(condition.get("pattern"))
+        return found + [s for key in ("all", "any", "none")
+                        for c in condition.get(key, ()) for s in _condition_strings(c)]
+    return []
+
+
 @dataclass(frozen=True)
 class RuleHit:
     """A rule that decided the category."""
@@ -267,6 +284,9 @@ class Rails:
             name: load_rail(folder / name, CHECKS, extra)
             for name in (*RAIL_ORDER, "in_scope", "language")
         }
+        self.rails["in_scope"].settings[typos.PROTECTED] = typos.words(
+            source for rail in self.rails.values() for source in _sources(rail)
+        )
 
     def prepare(self) -> None:
         """Plan every pattern's prefilter now (start-up), not on the first long message."""

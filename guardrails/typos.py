@@ -9,6 +9,7 @@ is not "make it …")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -38,37 +39,19 @@ def one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+PROTECTED = "typo_protected"
+"""The rail setting holding the words that are never folded: every word of every rail's
+patterns (`guardrails.rules.Rails` fills it in once, from the rails it loaded)."""
+
+
+def words(sources: Iterable[str]) -> frozenset[str]:
+    """Every run of letters in `sources`."""
+    return frozenset(w for source in sources for w in _WORD.findall(source))
+
+
 @lru_cache(maxsize=8)
-def _words(sources: tuple[str, ...]) -> frozenset[str]:
-    """Every run of letters written in the patterns' sources."""
-    return frozenset(w for s in sources for w in _WORD.findall(s))
-
-
-def _strings(node: object) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in _strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in _strings(value)]
-    return []
-
-
-@lru_cache(maxsize=1)
-def _rail_words() -> frozenset[str]:
-    """Every run of letters in the rails' patterns, conditions and vocabularies (not in their
-    examples, which hold typos on purpose)."""
-    import yaml
-
-    from guardrails.rules import RAILS_DIR
-
-    sources: list[str] = []
-    for path in sorted(RAILS_DIR.rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-        sources += _strings(data.get("patterns")) + _strings(data.get("vocab"))
-        for rule in data.get("rules") or ():
-            sources += _strings(rule.get("when")) + _strings(rule.get("unless"))
-    return _words(tuple(s.lower() for s in sources))
+def _known(sources: tuple[str, ...]) -> frozenset[str]:
+    return words(sources)
 
 
 def folded(
@@ -96,12 +79,13 @@ def folded(
 
 def short_reply_with_typos(text: str, rail: Rail) -> bool:
     """A short message that one of the rail's `typo_patterns` matches once its typos are fixed."""
-    if len(text) > MAX_CHARS:
+    protected = rail.settings.get(PROTECTED)
+    if len(text) > MAX_CHARS or protected is None:  # a rail loaded alone knows no rail words
         return False
     names = tuple(rail.settings.get("typo_patterns", ()))
     patterns = [rail.patterns[name] for name in names]
-    known = _words(tuple(p.pattern for p in patterns))
-    fixed = folded(text, known, _rail_words())
+    known = _known(tuple(p.pattern for p in patterns))
+    fixed = folded(text, known, protected)
     if fixed is None or any(w not in known for w in _WORD.findall(fixed)):
         return False
     return any(p.search(fixed) for p in patterns)

@@ -61,3 +61,12 @@ def test_only_a_short_message_is_folded() -> None:
     assert default_rails().in_scope(long.replace("maek", "make")) == "in_scope.follow_up"
     assert default_rails().in_scope(long) is None
     assert default_rails().in_scope("maek the summary shorter") == "in_scope.short_reply_with_typos"
+
+
+def test_an_in_scope_rail_loaded_alone_takes_no_typo_as_evidence() -> None:
+    from guardrails.rules import RAILS_DIR, load_rail
+    from guardrails.signs import CHECKS
+    from guardrails.typos import short_reply_with_typos
+
+    alone = load_rail(RAILS_DIR / "in_scope", CHECKS, {})  # knows no other rail's words
+    assert not short_reply_with_typos("maek it shorter", alone)
