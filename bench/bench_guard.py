@@ -95,8 +95,8 @@ def main() -> None:
     print(f"model load: {load_s:.2f} s")
     what = "setup on a fresh data dir" if trained else f"loaded from {args.model_cache}"
     print(
-        f"{what} (embed {len(guard_training_examples())} training messages, "
-        f"fit, calibrate, cache): {train_s:.1f} s; size on disk {size / 1e6:.2f} MB"
+        f"{what} (read {len(guard_training_examples())} training messages, tune the top "
+        f"layers, calibrate, cache): {train_s:.1f} s; size on disk {size / 1e6:.2f} MB"
     )
     print(f"validation split (by pair group): {validation}")
     print(f"warm start (load the cached model): {warm_s * 1000:.1f} ms")

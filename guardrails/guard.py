@@ -7,10 +7,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.embeddings import Embedder
+from assistant.embeddings import Embedder, packaged_model_dir
 from assistant.settings import Settings
 from guardrails.addon import add_on_request
-from guardrails.classifier import GuardClassifier, classifier_text
+from guardrails.classifier import classifier_text
 from guardrails.dataset import Example, guard_training_examples
 from guardrails.decision import (
     MAX_HISTORY_MESSAGES,
@@ -20,11 +20,12 @@ from guardrails.decision import (
     Decision,
 )
 from guardrails.language import detect_non_english
-from guardrails.model import load_or_train_model
+from guardrails.model import GuardModel, load_or_train_model
 from guardrails.normalize import Normalized, normalize
 from guardrails.policy import Policy
 from guardrails.rules import LANGUAGE_RAILS, Rails, RuleHit
 from guardrails.signs import vital_limits
+from guardrails.tuned import Progress
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class ScopeGuard:
         self.policy = policy or Policy()
         self._examples = examples
         self.rails = Rails(settings=vital_limits(settings.knowledge_dir))
-        self._classifier: GuardClassifier | None = None
+        self._classifier: GuardModel | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ classifier
@@ -105,10 +106,10 @@ class ScopeGuard:
         model = self.settings.embedding_model or "packaged-minilm"
         return f"{type(self.embedder).__name__}:{getattr(self.embedder, 'dimension', '?')}:{model}"
 
-    def warm(self) -> bool:
-        """Load the cached classifier, or train and cache it; True when it was trained now.
-        Also plans the rules' prefilters in the background (about a second), which the first
-        long message would otherwise pay."""
+    def warm(self, progress: Progress | None = None) -> bool:
+        """Load the cached classifier, or train and cache it (a few minutes, reported through
+        `progress`); True when it was trained now. Also plans the rules' prefilters in the
+        background (about a second), which the first long message would otherwise pay."""
         with self._lock:
             if self._classifier is not None:
                 return False
@@ -117,10 +118,10 @@ class ScopeGuard:
             self._classifier, trained = load_or_train_model(
                 self.settings.data_dir / "guard",
                 examples,
-                self.embedder,
-                self._embedder_id(),
+                self.settings.embedding_model or packaged_model_dir(),
                 self.rule_verdict,
                 rules_digest=self.rails.digest,
+                **({"progress": progress} if progress else {}),
             )
             return trained
 
@@ -131,7 +132,7 @@ class ScopeGuard:
         return None if decision is None else decision.allowed
 
     @property
-    def classifier(self) -> GuardClassifier:
+    def classifier(self) -> GuardModel:
         if self._classifier is None:
             self.warm()
         assert self._classifier is not None
@@ -139,8 +140,7 @@ class ScopeGuard:
 
     def probabilities(self, text: str) -> dict[Category, float]:
         """Classifier probabilities for one normalised text."""
-        window = classifier_text(text)
-        return self.classifier.probabilities(self.embedder.embed_query(window), window)
+        return self.classifier.probabilities(classifier_text(text))
 
     # ------------------------------------------------------------ decisions
     def _decide(

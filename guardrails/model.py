@@ -1,10 +1,14 @@
-"""The guard's model: a softmax head on frozen MiniLM embeddings plus word n-grams, trained on
-the minimal pairs, calibrated and given its answer bar on a validation split held out by pair.
+"""The guard's model, trained once and cached: two views of a message from one pass through
+MiniLM's lower layers, which must agree before it is answered.
 
-Training embeds every text once, fits on the training groups, then fits a temperature and
-chooses the p(in_scope) bar on the validation groups (the model is not refitted, so the bar
-holds for the model that is used). Cached under data_dir/guard/ by a hash of the data, the
-version and the embedder.
+- the tuned view: the top layers fine-tuned on the minimal pairs (`guardrails.tuned`);
+- the frozen view: the shipped top layers' sentence embedding plus word features, under a
+  softmax head (`guardrails.classifier`).
+
+Training reads every text once, fits both on the training groups, then fits each one's
+temperature and chooses the p(in_scope) bar on the validation groups (nothing is refitted, so
+the bar holds for the model that is used). Cached under data_dir/guard/ by a hash of the data,
+the rules, the recipe and the base model's weights.
 """
 
 from __future__ import annotations
@@ -19,28 +23,28 @@ import numpy as np
 from numpy.typing import NDArray
 
 from assistant import atomic
-from assistant.embeddings import Embedder
+from guardrails import tuned
 from guardrails.addon import add_on_request
-from guardrails.classifier import GuardClassifier, classifier_text, load_or_train
+from guardrails.classifier import GuardClassifier, classifier_text
 from guardrails.dataset import Example
 from guardrails.decision import Category
 from guardrails.normalize import normalize
+from guardrails.tuned import Encoder, Progress, TunedClassifier, softmax
 
-MODEL_VERSION = "guard-boundary-v4"
+MODEL_VERSION = "guard-paired-v1"
 VALIDATION_SHARE = 0.2
 UNSAFE_ALLOWED_TARGET = 0.02
 """Largest share of validation messages not labelled in_scope that the guard (rules, then the
 bar) may let through."""
-LEXICAL_WEIGHT = 3.0
-LEXICAL_FULL_AT = 10
-"""Scale of the word features next to the embedding, and the number of known words and word
-pairs from which they count fully (`guardrails.classifier`), chosen on the validation split
-(in-scope answered at <= 2% unsafe let through, 9,648 messages, 2026-12-02):
-weight 1 / 2 / 3 / 4 gave 0.874 / 0.882 / 0.893 / 0.886; weight 3 with full weight from
-6 / 10 / 16 / 24 terms 0.892 / 0.900 / 0.908 / 0.902. 10 over 16: the development sets'
-unsafe messages were blocked as before at 10, not at 16."""
 BAR_RANGE = (0.3, 0.95)
 TEMPERATURES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
+FROZEN_LEXICAL_WEIGHT = 3.0
+FROZEN_LEXICAL_FULL_AT = 10
+"""The frozen view's word features: their scale next to the embedding, and the number of known
+words and word pairs from which they count fully (`guardrails.classifier`), chosen on the
+validation split when the frozen view decided alone (bench/RESULTS.md, 2026-12-02)."""
+TAIL_BARS = {Category.EMERGENCY: 0.3, Category.CLINICAL_ADVICE: 0.5, Category.PROMPT_INJECTION: 0.5}
+"""The guard's default refusal bars (guardrails.guard.Thresholds), for a tacked-on request."""
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,74 @@ class Validation:
     validation: int
     groups_validation: int
     temperature: float
+    """The tuned view's; `frozen_temperature` the frozen view's."""
+    frozen_temperature: float
     allow_threshold: float
     in_scope_allowed: float
     unsafe_allowed: float
     accuracy: float
+    """The tuned view's accuracy on its own (argmax over the five categories)."""
+    seconds: float = 0.0
+
+
+class GuardModel:
+    """The two views together. Fails closed: its p(in_scope) is the lower of the two views',
+    each refusal's the higher, so a message is answered only when both are confident and an
+    emergency is escalated when either sees one (the scores need not sum to 1)."""
+
+    def __init__(
+        self, encoder: Encoder, tuned_view: TunedClassifier, frozen_view: GuardClassifier
+    ) -> None:
+        self.encoder = encoder
+        self.tuned = tuned_view
+        self.frozen = frozen_view
+        self.classes = tuned_view.classes
+
+    @property
+    def allow_threshold(self) -> float:
+        """The p(in_scope) a message needs to be answered (chosen on the validation split)."""
+        return self.tuned.allow_threshold
+
+    @allow_threshold.setter
+    def allow_threshold(self, value: float) -> None:
+        self.tuned.allow_threshold = value
+
+    def probabilities(self, text: str) -> dict[Category, float]:
+        """Fail-closed category scores for one normalised text (its classifier window)."""
+        import torch
+
+        with torch.inference_mode():
+            hidden, mask = self.encoder.lower([text])
+            vector = self.encoder.frozen_embedding(hidden, mask)[0]
+        tuned_row = self.tuned.probabilities(hidden, mask)[0]
+        return fail_closed(
+            dict(zip(self.classes, (float(p) for p in tuned_row), strict=True)),
+            self.frozen.probabilities(vector, text),
+        )
+
+    def save(self, path: Path) -> None:
+        self.tuned.save(path)
+        self.frozen.save(path.with_suffix(".frozen.npz"))
+
+    @classmethod
+    def load(cls, path: Path, encoder: Encoder) -> GuardModel:
+        """ValueError when a file is missing or unreadable."""
+        tuned_view = TunedClassifier.load(path, encoder)
+        try:
+            frozen_view = GuardClassifier.load(path.with_suffix(".frozen.npz"))
+        except (OSError, KeyError) as exc:
+            raise ValueError(f"unreadable guard model {path.name}: {exc}") from exc
+        return cls(encoder, tuned_view, frozen_view)
+
+
+def fail_closed(
+    first: dict[Category, float], second: dict[Category, float]
+) -> dict[Category, float]:
+    """The lower p(in_scope) of two views and the higher score of every other category."""
+    pick = {Category.IN_SCOPE: min}
+    return {
+        c: pick.get(c, max)(first.get(c, 0.0), second.get(c, 0.0)) for c in {*first, *second}
+    }
 
 
 def split_by_group(
@@ -67,18 +135,6 @@ def split_by_group(
         digest = hashlib.sha256(example.group_key.encode("utf-8")).digest()
         (validation if digest[0] < share * 256 else train).append(index)
     return train, validation
-
-
-def _probabilities(
-    model: GuardClassifier, vectors: NDArray[np.floating], texts: Sequence[str], temperature: float
-) -> NDArray[np.float64]:
-    previous = model.temperature
-    model.temperature = temperature
-    try:
-        rows = [model.probabilities(v, t) for v, t in zip(vectors, texts, strict=True)]
-    finally:
-        model.temperature = previous
-    return np.array([[row[c] for c in model.classes] for row in rows])
 
 
 RuleVerdict = Callable[[str], "bool | None"]
@@ -106,92 +162,139 @@ def _choose_bar(
     return high
 
 
-TAIL_BARS = {Category.EMERGENCY: 0.3, Category.CLINICAL_ADVICE: 0.5, Category.PROMPT_INJECTION: 0.5}
-"""The guard's default refusal bars (guardrails.guard.Thresholds), for a tacked-on request."""
-
-
-def _refuses(model: GuardClassifier, embedder: Embedder, text: str) -> bool:
-    window = classifier_text(text)
-    probs = model.probabilities(embedder.embed_query(window), window)
+def _refuses(model: GuardModel, text: str) -> bool:
+    probs = model.probabilities(classifier_text(text))
     return any(probs.get(c, 0.0) >= bar for c, bar in TAIL_BARS.items())
 
 
+def _temperature(probabilities: Callable[[float], NDArray[np.float64]],
+                 truth: NDArray[np.int64]) -> float:
+    """The temperature with the lowest log loss on the validation split."""
+    losses = []
+    for temperature in TEMPERATURES:
+        probs = probabilities(temperature)
+        losses.append((-float(np.mean(np.log(probs[np.arange(len(truth)), truth] + 1e-9))),
+                       temperature))
+    return min(losses)[1]
+
+
+def _frozen_probabilities(
+    view: GuardClassifier, vectors: NDArray[np.float32], texts: Sequence[str],
+    classes: Sequence[Category], temperature: float,
+) -> NDArray[np.float64]:
+    previous, view.temperature = view.temperature, temperature
+    try:
+        rows = [view.probabilities(v, t) for v, t in zip(vectors, texts, strict=True)]
+    finally:
+        view.temperature = previous
+    return np.array([[row.get(c, 0.0) for c in classes] for row in rows])
+
+
 def train_boundary_model(
-    examples: Sequence[Example], embedder: Embedder, rules: RuleVerdict | None = None
-) -> tuple[GuardClassifier, Validation]:
-    """Fit on the training groups; calibrate and choose the bar on the validation groups."""
+    examples: Sequence[Example],
+    encoder: Encoder,
+    rules: RuleVerdict | None = None,
+    progress: Progress = tuned._no_progress,
+) -> tuple[GuardModel, Validation]:
+    """Fit both views on the training groups; calibrate each and choose the bar on the
+    validation groups."""
+    import time
+
+    started = time.perf_counter()
     texts = [classifier_text(normalize(e.text).text) for e in examples]
-    vectors = embedder.embed(texts)
+    states, vectors = encoder.states(texts, progress)
     labels = [e.label for e in examples]
     train, validation = split_by_group(examples)
-    model = GuardClassifier.fit_vectors(
-        [texts[i] for i in train], vectors[train], [labels[i] for i in train],
-        lexical_weight=LEXICAL_WEIGHT, lexical_full_at=LEXICAL_FULL_AT,
+    if not train or not validation:
+        raise ValueError("the guard's model needs examples on both sides of its validation split")
+    tuned_view = TunedClassifier.fit(
+        encoder, [states[i] for i in train], [labels[i] for i in train], progress
     )
+    progress("calibrating", 0, 1)
+    frozen_view = GuardClassifier.fit_vectors(
+        [texts[i] for i in train], vectors[train], [labels[i] for i in train],
+        lexical_weight=FROZEN_LEXICAL_WEIGHT, lexical_full_at=FROZEN_LEXICAL_FULL_AT,
+    )
+    classes = tuned_view.classes
+    truth = np.array([classes.index(labels[i]) for i in validation], dtype=np.int64)
+    logits = tuned_view.logits_of_states([states[i] for i in validation])
+    tuned_view.temperature = _temperature(lambda t: softmax(logits, t), truth)
     val_texts = [texts[i] for i in validation]
-    truth = np.array([model.classes.index(labels[i]) for i in validation])
-    best: tuple[float, float] = (float("inf"), 1.0)
-    for temperature in TEMPERATURES:
-        probs = _probabilities(model, vectors[validation], val_texts, temperature)
-        loss = -float(np.mean(np.log(probs[np.arange(len(truth)), truth] + 1e-9)))
-        best = min(best, (loss, temperature))
-    temperature = best[1]
-    probs = _probabilities(model, vectors[validation], val_texts, temperature)
-    in_column = model.classes.index(Category.IN_SCOPE)
-    p_in = probs[:, in_column]
+    frozen_view.temperature = _temperature(
+        lambda t: _frozen_probabilities(frozen_view, vectors[validation], val_texts, classes, t),
+        truth,
+    )
+    tuned_probs = softmax(logits, tuned_view.temperature)
+    frozen_probs = _frozen_probabilities(
+        frozen_view, vectors[validation], val_texts, classes, frozen_view.temperature
+    )
+    model = GuardModel(encoder, tuned_view, frozen_view)
+    in_column = classes.index(Category.IN_SCOPE)
+    p_in = np.minimum(tuned_probs[:, in_column], frozen_probs[:, in_column])
     is_in = truth == in_column
     verdicts = [rules(examples[i].text) if rules else None for i in validation]
     fixed = np.array([np.nan if v is None else float(v) for v in verdicts])
     for row, index in enumerate(validation):  # the guard also judges a tacked-on request
         tail = add_on_request(normalize(examples[index].text).text)
-        if np.isnan(fixed[row]) and tail and _refuses(model, embedder, tail):
+        if np.isnan(fixed[row]) and tail and _refuses(model, tail):
             fixed[row] = 0.0
     bar = _choose_bar(p_in, is_in, fixed)
     allowed = _allowed(p_in, fixed, bar)
+    model.allow_threshold = bar
+    progress("calibrating", 1, 1)
     report = Validation(
         train=len(train),
         validation=len(validation),
         groups_validation=len({examples[i].group_key for i in validation}),
-        temperature=temperature,
+        temperature=tuned_view.temperature,
+        frozen_temperature=frozen_view.temperature,
         allow_threshold=round(bar, 4),
         in_scope_allowed=round(float(np.mean(allowed[is_in])) if is_in.any() else 0.0, 4),
         unsafe_allowed=round(float(np.mean(allowed[~is_in])) if (~is_in).any() else 0.0, 4),
-        accuracy=round(float(np.mean(probs.argmax(axis=1) == truth)), 4),
+        accuracy=round(float(np.mean(tuned_probs.argmax(axis=1) == truth)), 4),
+        seconds=round(time.perf_counter() - started, 1),
     )
-    model.temperature = temperature
-    model.allow_threshold = bar
     return model, report
+
+
+def training_key(examples: Sequence[Example], weights: str, rules_digest: str) -> str:
+    """Hash of the training data, the rules, the recipe and the base model's weights."""
+    recipe = (MODEL_VERSION, FROZEN_LEXICAL_WEIGHT, FROZEN_LEXICAL_FULL_AT, tuned.TUNED_FROM,
+              tuned.EPOCHS, tuned.LEARNING_RATE, tuned.HEAD_LEARNING_RATE, tuned.BATCH,
+              tuned.SEED, tuned.POOL_SCALE)
+    digest = hashlib.sha256(f"{recipe}\n{weights}\n{rules_digest}\n".encode())
+    for example in examples:
+        digest.update(f"{example.label.value}\t{example.group}\t{example.text}\n".encode())
+    return digest.hexdigest()[:20]
 
 
 def load_or_train_model(
     cache_dir: Path,
     examples: Sequence[Example],
-    embedder: Embedder,
-    embedder_id: str,
+    model_dir: Path,
     rules: RuleVerdict | None = None,
     rules_digest: str = "",
-) -> tuple[GuardClassifier, bool]:
-    """(model, trained_now): the cached boundary model for these examples (and these rules,
-    which decide part of the validation split the bar is chosen on), or a new one; the
-    validation figures are written next to it as JSON."""
-    reports: list[Validation] = []
-
-    def train(chosen: Sequence[Example], embed: Embedder) -> GuardClassifier:
-        model, report = train_boundary_model(chosen, embed, rules)
-        reports.append(report)
-        return model
-
-    model, trained = load_or_train(
-        cache_dir, examples, embedder, embedder_id, prefix="model",
-        version=f"{MODEL_VERSION}+lexical:{LEXICAL_WEIGHT}/{LEXICAL_FULL_AT}+rules:{rules_digest}",
-        train=train,
-    )
-    if reports:
-        for stale in cache_dir.glob("model-*.validation.json"):
+    progress: Progress = tuned._no_progress,
+) -> tuple[GuardModel, bool]:
+    """(model, trained_now): the cached model for these examples (and these rules, which decide
+    part of the validation split the bar is chosen on), or a new one, cached as
+    `model-<hash>.safetensors` with its calibration and validation figures beside it."""
+    encoder = Encoder(model_dir)
+    key = training_key(examples, tuned.weights_digest(model_dir), rules_digest)
+    path = cache_dir / f"model-{key}.safetensors"
+    if path.exists():
+        try:
+            return GuardModel.load(path, encoder), False
+        except ValueError:
+            path.unlink(missing_ok=True)
+    model, report = train_boundary_model(examples, encoder, rules, progress)
+    validation = path.with_name(path.stem + ".validation.json")
+    atomic.write_bytes(validation, json.dumps(asdict(report), indent=2).encode("utf-8"))
+    model.save(path)
+    for stale in cache_dir.glob("model-*"):  # models of older data, rules or recipes
+        if not stale.name.startswith(path.stem + "."):
             stale.unlink(missing_ok=True)
-        path = next(cache_dir.glob("model-*.npz")).with_suffix(".validation.json")
-        atomic.write_bytes(path, json.dumps(asdict(reports[0]), indent=2).encode("utf-8"))
-    return model, trained
+    return model, True
 
 
 def validation_report(cache_dir: Path) -> dict[str, object] | None:

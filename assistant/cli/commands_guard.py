@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.atomic import OutputError, output_target, write_output
-from assistant.cli.app import app, eval_app, fail, out, print_json, settings_of
+from assistant.cli.app import app, console, eval_app, fail, out, print_json, settings_of
 from assistant.services import Services
 from assistant.settings import Settings
 from guardrails import ScopeGuard
@@ -29,13 +30,30 @@ def _guard(settings: Settings) -> ScopeGuard:
 
 
 def _warm(settings: Settings) -> None:
-    """Train the guard's model once (cached by a hash of its data and the embedder)."""
+    """Train the guard's model once (cached by a hash of its data, rules and base model),
+    with a progress bar: the first run takes a few minutes."""
     guard = _guard(settings)
     started = time.perf_counter()
-    try:
-        trained = guard.warm()
-    except (OSError, ValueError) as exc:
-        fail(f"cannot train the guard's model: {exc}")
+    stages: set[str] = set()
+    with Progress(
+        TextColumn("[bold]guard model"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def step(stage: str, done: int, total: int) -> None:
+            if stage not in stages:
+                stages.add(stage)
+                if not stages - {stage}:
+                    console.print("training the guard's model (first run on this data dir)")
+                console.print(f"guard model: {stage}")
+            bar.update(task, completed=done, total=total, description=stage)
+
+        try:
+            trained = guard.warm(step)
+        except (OSError, ValueError) as exc:
+            fail(f"cannot train the guard's model: {exc}")
     seconds = time.perf_counter() - started
     where = settings.data_dir / "guard"
     verb = "trained" if trained else "loaded"

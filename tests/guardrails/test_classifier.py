@@ -27,7 +27,7 @@ SMALL = [
 
 
 def test_warm_start_loads_the_cached_model(guard: ScopeGuard, guard_settings: Settings) -> None:
-    cached = list((guard_settings.data_dir / "guard").glob("model-*.npz"))
+    cached = list((guard_settings.data_dir / "guard").glob("model-*.safetensors"))
     assert len(cached) == 1
     again = ScopeGuard(guard_settings, guard.embedder)
     assert again.warm() is False

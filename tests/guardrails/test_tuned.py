@@ -1,0 +1,123 @@
+"""The guard's model: the same states whether a text is read alone or in a batch, the frozen
+view on the shipped embedding, saved and loaded exactly, cached by data, recipe, rules and base
+weights, retrained when a file is broken, failing closed between its two views.
+
+Every test uses the real packaged MiniLM; the small sets train in a second or two."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.embeddings import SentenceTransformerEmbedder, packaged_model_dir
+from guardrails.dataset import Example
+from guardrails.decision import Category
+from guardrails.model import fail_closed, load_or_train_model, training_key
+from guardrails.tuned import Encoder, TunedClassifier, weights_digest
+
+SMALL = [
+    Example(text, label)
+    for label, texts in {
+        Category.IN_SCOPE: [
+            "how do I write a session log", "progress report for the physician",
+            "draft a thank-you letter to dr lee", "what does the essential tier require",
+            "format this note as a soap log", "how many referral partners for intermediate",
+        ],
+        Category.CLINICAL_ADVICE: [
+            "what dose of metformin", "how much insulin should she take",
+            "is her knee torn", "can I clear him to run myself",
+            "which statin is best for her", "read her mri for me",
+        ],
+        Category.OFF_TOPIC: [
+            "recipe for lasagna", "best lasagna recipe", "who won the cup final",
+            "write me a poem about autumn", "cheap flights to rome", "fix my python loop",
+        ],
+    }.items()
+    for text in texts
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder(packaged_model_dir())
+
+
+def test_a_text_has_the_same_states_alone_as_in_a_padded_batch(encoder: Encoder) -> None:
+    texts = ["hi", "draft a progress note for dr okafor about her knee after twelve sessions"]
+    batch, _ = encoder.states(texts)
+    alone = [encoder.states([t])[0][0] for t in texts]
+    for together, single in zip(batch, alone, strict=True):
+        assert together.shape == single.shape
+        assert np.allclose(together.astype(np.float32), single.astype(np.float32), atol=2e-2)
+
+
+def test_frozen_view_reads_the_embedding_retrieval_uses(
+    encoder: Encoder, embedder: SentenceTransformerEmbedder
+) -> None:
+    texts = ["log today's balance work", "what dose of metformin should she take?"]
+    _, vectors = encoder.states(texts)
+    assert np.allclose(vectors, embedder.embed(texts), atol=1e-4)
+
+
+def test_saved_model_loads_with_the_same_answers(encoder: Encoder, tmp_path: Path) -> None:
+    states, _ = encoder.states([e.text for e in SMALL])
+    model = TunedClassifier.fit(encoder, states, [e.label for e in SMALL])
+    model.temperature, model.allow_threshold = 1.5, 0.62
+    model.save(tmp_path / "m.safetensors")
+    loaded = TunedClassifier.load(tmp_path / "m.safetensors", encoder)
+    assert (loaded.temperature, loaded.allow_threshold) == (1.5, 0.62)
+    hidden, mask = encoder.lower(["what dose of insulin", "log today's session", "pasta?"])
+    assert np.allclose(loaded.probabilities(hidden, mask), model.probabilities(hidden, mask))
+    assert np.allclose(model.probabilities(hidden, mask).sum(axis=1), 1.0)
+
+
+def test_broken_files_are_reported_as_unreadable(encoder: Encoder, tmp_path: Path) -> None:
+    (tmp_path / "m.safetensors").write_bytes(b"not a model")
+    (tmp_path / "m.json").write_text('{"classes": ["in_scope"], "tuned_from": 3}')
+    with pytest.raises(ValueError, match="unreadable"):
+        TunedClassifier.load(tmp_path / "m.safetensors", encoder)
+
+
+def test_cache_key_follows_data_recipe_rules_and_weights() -> None:
+    changed = [*SMALL[:-1], Example("fix my python loops", Category.OFF_TOPIC)]
+    key = training_key(SMALL, "w", "r")
+    assert key == training_key(list(SMALL), "w", "r")
+    assert key != training_key(changed, "w", "r")
+    assert key != training_key(SMALL, "other weights", "r")
+    assert key != training_key(SMALL, "w", "other rules")
+
+
+def test_weights_digest_changes_with_the_base_model(tmp_path: Path) -> None:
+    source = packaged_model_dir()
+    copy = tmp_path / "model"
+    copy.mkdir()
+    shutil.copy2(source / "config.json", copy / "config.json")
+    (copy / "model.safetensors").write_bytes(b"other weights")
+    assert weights_digest(copy) != weights_digest(source)
+    assert weights_digest(source) == weights_digest(source)
+
+
+@pytest.mark.parametrize("broken", ["model-*.safetensors", "model-*.frozen.npz"])
+def test_a_corrupt_cache_is_retrained_and_then_reused(tmp_path: Path, broken: str) -> None:
+    model, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
+    assert trained and set(model.classes) == {e.label for e in SMALL}
+    assert [p.name for p in tmp_path.glob("model-*.validation.json")]
+    [path] = tmp_path.glob(broken)
+    path.write_bytes(b"not a model")
+    _, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
+    assert trained
+    _, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
+    assert not trained
+    assert not list(tmp_path.glob(".*"))  # no temp files left
+
+
+def test_the_two_views_combine_failing_closed() -> None:
+    confident = {Category.IN_SCOPE: 0.9, Category.EMERGENCY: 0.05, Category.OFF_TOPIC: 0.05}
+    wary = {Category.IN_SCOPE: 0.4, Category.EMERGENCY: 0.35, Category.OFF_TOPIC: 0.25}
+    combined = fail_closed(confident, wary)
+    assert combined[Category.IN_SCOPE] == 0.4
+    assert combined[Category.EMERGENCY] == 0.35
+    assert fail_closed(wary, confident) == combined
