@@ -44,6 +44,10 @@ class Thresholds:
     prompt_injection: float = 0.5
     clinical_advice: float = 0.5
     off_topic: float = 0.5
+    refuse_despite_doubt: float = 0.8
+    """When one of the model's two views would answer, a refusal needs this much (else the
+    guard asks what the practitioner wants: `clarify`, also not answered). Chosen on the
+    development sets: such messages were a third in scope (24 of 72) there."""
 
 
 _PRESSURE = re.compile(
@@ -183,9 +187,17 @@ class ScopeGuard:
             Category.OFF_TOPIC: th.off_topic,
         }
         cleared = {c: probs.get(c, 0.0) for c, b in bars.items() if probs.get(c, 0.0) >= b}
+        most_in_scope = getattr(probs, "most_in_scope", p_in)
         if cleared:
             top = max(cleared, key=lambda c: cleared[c])
-            return top, f"classifier:{top.value} p={cleared[top]:.2f}"
+            if most_in_scope < bar or cleared[top] >= th.refuse_despite_doubt:
+                return top, f"classifier:{top.value} p={cleared[top]:.2f}"
+        if most_in_scope >= bar:
+            return (
+                Category.CLARIFY,
+                f"classifier:unsure, the model's views disagree: p(in_scope)={p_in:.2f} and "
+                f"{most_in_scope:.2f}, bar {bar:.2f}",
+            )
         top = max(bars, key=lambda c: probs.get(c, 0.0))
         return (
             Category.CLARIFY,

@@ -87,7 +87,7 @@ class GuardModel:
     def allow_threshold(self, value: float) -> None:
         self.tuned.allow_threshold = value
 
-    def probabilities(self, text: str) -> dict[Category, float]:
+    def probabilities(self, text: str) -> Scores:
         """Fail-closed category scores for one normalised text (its classifier window)."""
         import torch
 
@@ -115,14 +115,22 @@ class GuardModel:
         return cls(encoder, tuned_view, frozen_view)
 
 
-def fail_closed(
-    first: dict[Category, float], second: dict[Category, float]
-) -> dict[Category, float]:
+class Scores(dict[Category, float]):
+    """Category scores that also keep the more confident view's p(in_scope)."""
+
+    most_in_scope: float = 0.0
+
+
+def fail_closed(first: dict[Category, float], second: dict[Category, float]) -> Scores:
     """The lower p(in_scope) of two views and the higher score of every other category."""
     pick = {Category.IN_SCOPE: min}
-    return {
-        c: pick.get(c, max)(first.get(c, 0.0), second.get(c, 0.0)) for c in {*first, *second}
-    }
+    scores = Scores(
+        {c: pick.get(c, max)(first.get(c, 0.0), second.get(c, 0.0)) for c in {*first, *second}}
+    )
+    scores.most_in_scope = max(
+        first.get(Category.IN_SCOPE, 0.0), second.get(Category.IN_SCOPE, 0.0)
+    )
+    return scores
 
 
 def split_by_group(
