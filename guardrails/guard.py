@@ -25,7 +25,7 @@ from guardrails.normalize import Normalized, normalize
 from guardrails.policy import Policy
 from guardrails.rules import LANGUAGE_RAILS, Rails, RuleHit
 from guardrails.signs import vital_limits
-from guardrails.tuned import Progress
+from guardrails.tuned import Progress, no_progress
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class ScopeGuard:
                 self.settings.embedding_model or packaged_model_dir(),
                 self.rule_verdict,
                 rules_digest=self.rails.digest,
-                **({"progress": progress} if progress else {}),
+                progress=progress or no_progress,
             )
             return trained
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from assistant import atomic
+from assistant.embeddings import QueryMemo
 from guardrails import tuned
 from guardrails.addon import add_on_request
 from guardrails.classifier import GuardClassifier, classifier_text
@@ -43,6 +45,8 @@ FROZEN_LEXICAL_FULL_AT = 10
 """The frozen view's word features: their scale next to the embedding, and the number of known
 words and word pairs from which they count fully (`guardrails.classifier`), chosen on the
 validation split when the frozen view decided alone (bench/RESULTS.md, 2026-12-02)."""
+MEMO_SIZE = 512
+"""Texts whose scores a loaded model remembers (a client may send one message again)."""
 TAIL_BARS = {Category.EMERGENCY: 0.3, Category.CLINICAL_ADVICE: 0.5, Category.PROMPT_INJECTION: 0.5}
 """The guard's default refusal bars (guardrails.guard.Thresholds), for a tacked-on request."""
 
@@ -77,6 +81,7 @@ class GuardModel:
         self.tuned = tuned_view
         self.frozen = frozen_view
         self.classes = tuned_view.classes
+        self._memo: QueryMemo[Scores] = QueryMemo(MEMO_SIZE)
 
     @property
     def allow_threshold(self) -> float:
@@ -88,7 +93,15 @@ class GuardModel:
         self.tuned.allow_threshold = value
 
     def probabilities(self, text: str) -> Scores:
-        """Fail-closed category scores for one normalised text (its classifier window)."""
+        """Fail-closed category scores for one normalised text (its classifier window),
+        remembered for the last MEMO_SIZE texts."""
+        return self._memo.get(text, self._score)
+
+    def forget(self) -> None:
+        """Drop the remembered scores (a benchmark times the model, not the memo)."""
+        self._memo.clear()
+
+    def _score(self, text: str) -> Scores:
         import torch
 
         with torch.inference_mode():
@@ -101,8 +114,10 @@ class GuardModel:
         )
 
     def save(self, path: Path) -> None:
-        self.tuned.save(path)
+        """The frozen view first and the tuned weights at `path` last: once `path` exists,
+        every file is complete (each write is atomic), so another process may load it."""
         self.frozen.save(path.with_suffix(".frozen.npz"))
+        self.tuned.save(path)
 
     @classmethod
     def load(cls, path: Path, encoder: Encoder) -> GuardModel:
@@ -175,14 +190,15 @@ def _refuses(model: GuardModel, text: str) -> bool:
     return any(probs.get(c, 0.0) >= bar for c, bar in TAIL_BARS.items())
 
 
-def _temperature(probabilities: Callable[[float], NDArray[np.float64]],
-                 truth: NDArray[np.int64]) -> float:
+def _temperature(
+    probabilities: Callable[[float], NDArray[np.float64]], truth: NDArray[np.int64]
+) -> float:
     """The temperature with the lowest log loss on the validation split."""
     losses = []
     for temperature in TEMPERATURES:
         probs = probabilities(temperature)
-        losses.append((-float(np.mean(np.log(probs[np.arange(len(truth)), truth] + 1e-9))),
-                       temperature))
+        loss = -float(np.mean(np.log(probs[np.arange(len(truth)), truth] + 1e-9)))
+        losses.append((loss, temperature))
     return min(losses)[1]
 
 
@@ -202,12 +218,10 @@ def train_boundary_model(
     examples: Sequence[Example],
     encoder: Encoder,
     rules: RuleVerdict | None = None,
-    progress: Progress = tuned._no_progress,
+    progress: Progress = tuned.no_progress,
 ) -> tuple[GuardModel, Validation]:
     """Fit both views on the training groups; calibrate each and choose the bar on the
     validation groups."""
-    import time
-
     started = time.perf_counter()
     texts = [classifier_text(normalize(e.text).text) for e in examples]
     states, vectors = encoder.states(texts, progress)
@@ -282,7 +296,7 @@ def load_or_train_model(
     model_dir: Path,
     rules: RuleVerdict | None = None,
     rules_digest: str = "",
-    progress: Progress = tuned._no_progress,
+    progress: Progress = tuned.no_progress,
 ) -> tuple[GuardModel, bool]:
     """(model, trained_now): the cached model for these examples (and these rules, which decide
     part of the validation split the bar is chosen on), or a new one, cached as

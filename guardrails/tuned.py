@@ -36,7 +36,8 @@ Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as training goes."""
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
+    """A progress callback that reports nothing."""
     return None
 
 
@@ -93,7 +94,7 @@ class Encoder:
         return np.asarray(_pooled(top, mask).numpy(), dtype=np.float32)
 
     def states(
-        self, texts: Sequence[str], progress: Progress = _no_progress, batch: int = 64
+        self, texts: Sequence[str], progress: Progress = no_progress, batch: int = 64
     ) -> tuple[list[NDArray[np.float16]], NDArray[np.float32]]:
         """Per text, its tokens' states after the frozen layers (float16, to keep them small),
         and the base model's sentence embeddings."""
@@ -203,7 +204,7 @@ class TunedClassifier:
         encoder: Encoder,
         states: Sequence[NDArray[np.float16]],
         labels: Sequence[Category],
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
     ) -> TunedClassifier:
         """Train the top layers and the head on the lower layers' `states`."""
         import torch
@@ -268,11 +269,10 @@ class TunedClassifier:
         return softmax(logits, self.temperature)
 
     def save(self, path: Path) -> None:
-        """The tuned weights (safetensors) and, beside them, classes and calibration (JSON)."""
+        """Classes and calibration (JSON) beside `path`, then the tuned weights (safetensors)
+        at `path`, last."""
         from safetensors.torch import save
 
-        state = {k: v.detach().contiguous() for k, v in self.top.state_dict().items()}
-        atomic.write_bytes(path, save(state))
         meta = {
             "classes": [c.value for c in self.classes],
             "temperature": self.temperature,
@@ -280,6 +280,8 @@ class TunedClassifier:
             "tuned_from": self.encoder.tuned_from,
         }
         atomic.write_bytes(path.with_suffix(".json"), json.dumps(meta, indent=2).encode("utf-8"))
+        state = {k: v.detach().contiguous() for k, v in self.top.state_dict().items()}
+        atomic.write_bytes(path, save(state))
 
     @classmethod
     def load(cls, path: Path, encoder: Encoder) -> TunedClassifier:

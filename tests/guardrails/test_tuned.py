@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from assistant.embeddings import SentenceTransformerEmbedder, packaged_model_dir
+from guardrails import ScopeGuard
 from guardrails.dataset import Example
 from guardrails.decision import Category
 from guardrails.model import fail_closed, load_or_train_model, training_key
@@ -121,3 +122,14 @@ def test_the_two_views_combine_failing_closed() -> None:
     assert combined[Category.IN_SCOPE] == 0.4
     assert combined[Category.EMERGENCY] == 0.35
     assert fail_closed(wary, confident) == combined
+
+
+def test_a_message_sent_again_gets_the_same_scores_from_memory(guard: ScopeGuard) -> None:
+    model = guard.classifier
+    model.forget()
+    first = model.probabilities("how do I log a missed session for the physician?")
+    again = model.probabilities("how do I log a missed session for the physician?")
+    assert again is first
+    model.forget()
+    fresh = model.probabilities("how do I log a missed session for the physician?")
+    assert fresh is not first and fresh == pytest.approx(first)
