@@ -83,7 +83,9 @@ def _late_emergency(rails: Rails, text: str) -> str | None:
 
 
 class ScopeGuard:
-    """Decides whether a message is in scope; built once from (settings, embedder)."""
+    """Decides whether a message is in scope; built once from (settings, embedder). Its model
+    runs its own pass through MiniLM (`guardrails.model`); the embedder serves the
+    logistic-regression baseline of `mes-ai eval guard`."""
 
     def __init__(
         self,
