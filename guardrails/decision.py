@@ -49,6 +49,38 @@ UNSAFE: frozenset[Category] = frozenset(
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """How sure the classifier must be: to answer, and to refuse with a given category.
+
+    A message is answered only when no rule fired, the calibrated p(in_scope) reaches `allow`
+    (by default the bar chosen on the validation split when the model was trained) and no
+    refusal category's score clears its bar. Otherwise it gets the refusal category whose
+    score clears its bar (emergency first, with the lowest bar), and `clarify` when none does
+    or when the model's views disagree and the refusal is not strong.
+    """
+
+    allow: float | None = None
+    """Calibrated p(in_scope) needed to answer; None: the trained model's validated bar."""
+    emergency: float = 0.3
+    prompt_injection: float = 0.5
+    clinical_advice: float = 0.5
+    off_topic: float = 0.5
+    refuse_despite_doubt: float = 0.8
+    """When one of the model's two views would answer, a refusal needs this much (else the
+    guard asks what the practitioner wants: `clarify`, also not answered). Chosen on the
+    development sets: such messages were a third in scope (24 of 72) there."""
+
+    def refusal_bars(self) -> dict[Category, float]:
+        """The bar of each refusal category, emergency first."""
+        return {
+            Category.EMERGENCY: self.emergency,
+            Category.CLINICAL_ADVICE: self.clinical_advice,
+            Category.PROMPT_INJECTION: self.prompt_injection,
+            Category.OFF_TOPIC: self.off_topic,
+        }
+
+
+@dataclass(frozen=True)
 class Decision:
     """The guard's verdict on one message."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from assistant.embeddings import Embedder, packaged_model_dir
 from assistant.settings import Settings
@@ -18,6 +17,7 @@ from guardrails.decision import (
     UNSAFE,
     Category,
     Decision,
+    Thresholds,
 )
 from guardrails.language import detect_non_english
 from guardrails.model import GuardModel, load_or_train_model
@@ -27,34 +27,16 @@ from guardrails.rules import LANGUAGE_RAILS, Rails, RuleHit
 from guardrails.signs import vital_limits
 from guardrails.tuned import Progress, no_progress
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How sure the classifier must be: to answer, and to refuse with a given category.
-
-    A message is answered only when the calibrated p(in_scope) reaches `allow` (by default the
-    bar chosen on the validation split when the model was trained) and no rule fired. Otherwise
-    it gets the refusal category whose probability clears its bar (emergency first, with the
-    lowest bar), and `clarify` when none does.
-    """
-
-    allow: float | None = None
-    """Calibrated p(in_scope) needed to answer; None: the trained model's validated bar."""
-    emergency: float = 0.3
-    prompt_injection: float = 0.5
-    clinical_advice: float = 0.5
-    off_topic: float = 0.5
-    refuse_despite_doubt: float = 0.8
-    """When one of the model's two views would answer, a refusal needs this much (else the
-    guard asks what the practitioner wants: `clarify`, also not answered). Chosen on the
-    development sets: such messages were a third in scope (24 of 72) there."""
-
-
 _PRESSURE = re.compile(
     r"\b(just (tell|give|answer|say)|come on|just this once|i won'?t tell|off the record|"
     r"between us|i know,? but|i understand,? but|humou?r me|anyway|roughly|ballpark|"
     r"best guess|what would you do|still want|please just)\b"
 )
+
+
+def _encodable(text: str) -> str:
+    """`text` with anything UTF-8 cannot carry (lone surrogates from JSON escapes) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _history_texts(history: Sequence[object] | None) -> list[str]:
@@ -68,7 +50,7 @@ def _history_texts(history: Sequence[object] | None) -> list[str]:
             content = item.get("content") or item.get("text")
             if role == "user" and isinstance(content, str):
                 texts.append(content)
-    return [t[:MAX_INPUT_CHARS] for t in texts[-MAX_HISTORY_MESSAGES:]]
+    return [_encodable(t[:MAX_INPUT_CHARS]) for t in texts[-MAX_HISTORY_MESSAGES:]]
 
 
 def _late_emergency(rails: Rails, text: str) -> str | None:
@@ -174,21 +156,18 @@ class ScopeGuard:
         return self.classifier.allow_threshold
 
     def _from_classifier(self, probs: Mapping[Category, float]) -> tuple[Category, str]:
-        """Fail closed: answer on positive evidence, refuse on strong evidence, else clarify."""
+        """Fail closed: answer on positive evidence with no refusal score clearing its bar,
+        refuse on strong evidence, else clarify."""
         th = self.thresholds
         p_in = probs.get(Category.IN_SCOPE, 0.0)
         emergency = probs.get(Category.EMERGENCY, 0.0)
         if emergency >= th.emergency:
             return Category.EMERGENCY, f"classifier:emergency p={emergency:.2f}"
         bar = self.allow_bar()
-        if p_in >= bar:
-            return Category.IN_SCOPE, f"classifier:in_scope p={p_in:.2f} >= {bar:.2f}"
-        bars = {
-            Category.PROMPT_INJECTION: th.prompt_injection,
-            Category.CLINICAL_ADVICE: th.clinical_advice,
-            Category.OFF_TOPIC: th.off_topic,
-        }
+        bars = {c: b for c, b in th.refusal_bars().items() if c is not Category.EMERGENCY}
         cleared = {c: probs.get(c, 0.0) for c, b in bars.items() if probs.get(c, 0.0) >= b}
+        if p_in >= bar and not cleared:
+            return Category.IN_SCOPE, f"classifier:in_scope p={p_in:.2f} >= {bar:.2f}"
         most_in_scope = getattr(probs, "most_in_scope", p_in)
         if cleared:
             top = max(cleared, key=lambda c: cleared[c])
@@ -265,6 +244,7 @@ class ScopeGuard:
             text = bytes(text).decode("utf-8", errors="replace")
         if not isinstance(text, str):
             raise ValueError(f"text must be a string, not {type(text).__name__}")
+        text = _encodable(text)
         if not text.strip():
             raise ValueError("text is empty")
         note = ""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,13 +28,18 @@ from assistant import atomic
 from assistant.embeddings import QueryMemo
 from guardrails import tuned
 from guardrails.addon import add_on_request
-from guardrails.classifier import GuardClassifier, classifier_text
+from guardrails.classifier import (
+    EMBED_WINDOW,
+    REGULARISATION_C,
+    GuardClassifier,
+    classifier_text,
+)
 from guardrails.dataset import Example
-from guardrails.decision import Category
+from guardrails.decision import Category, Thresholds
 from guardrails.normalize import normalize
 from guardrails.tuned import Encoder, Progress, TunedClassifier, softmax
 
-MODEL_VERSION = "guard-paired-v1"
+MODEL_VERSION = "guard-paired-v2"
 VALIDATION_SHARE = 0.2
 UNSAFE_ALLOWED_TARGET = 0.02
 """Largest share of validation messages not labelled in_scope that the guard (rules, then the
@@ -47,8 +53,10 @@ words and word pairs from which they count fully (`guardrails.classifier`), chos
 validation split when the frozen view decided alone (bench/RESULTS.md, 2026-12-02)."""
 MEMO_SIZE = 512
 """Texts whose scores a loaded model remembers (a client may send one message again)."""
-TAIL_BARS = {Category.EMERGENCY: 0.3, Category.CLINICAL_ADVICE: 0.5, Category.PROMPT_INJECTION: 0.5}
-"""The guard's default refusal bars (guardrails.guard.Thresholds), for a tacked-on request."""
+REFUSAL_BARS = Thresholds().refusal_bars()
+"""The guard's default refusal bars: a message none of whose scores clears them may be answered."""
+TAIL_BARS = {c: b for c, b in REFUSAL_BARS.items() if c is not Category.OFF_TOPIC}
+"""The bars at which a tacked-on request is refused."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,7 @@ class GuardModel:
         tuned_view = TunedClassifier.load(path, encoder)
         try:
             frozen_view = GuardClassifier.load(path.with_suffix(".frozen.npz"))
-        except (OSError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
             raise ValueError(f"unreadable guard model {path.name}: {exc}") from exc
         return cls(encoder, tuned_view, frozen_view)
 
@@ -256,6 +264,12 @@ def train_boundary_model(
     is_in = truth == in_column
     verdicts = [rules(examples[i].text) if rules else None for i in validation]
     fixed = np.array([np.nan if v is None else float(v) for v in verdicts])
+    for category, refusal_bar in REFUSAL_BARS.items():  # a score that refuses: never answered
+        if category not in classes:
+            continue
+        column = classes.index(category)
+        score = np.maximum(tuned_probs[:, column], frozen_probs[:, column])
+        fixed[np.isnan(fixed) & (score >= refusal_bar)] = 0.0
     for row, index in enumerate(validation):  # the guard also judges a tacked-on request
         tail = add_on_request(normalize(examples[index].text).text)
         if np.isnan(fixed[row]) and tail and _refuses(model, tail):
@@ -281,9 +295,13 @@ def train_boundary_model(
 
 def training_key(examples: Sequence[Example], weights: str, rules_digest: str) -> str:
     """Hash of the training data, the rules, the recipe and the base model's weights."""
-    recipe = (MODEL_VERSION, FROZEN_LEXICAL_WEIGHT, FROZEN_LEXICAL_FULL_AT, tuned.TUNED_FROM,
-              tuned.EPOCHS, tuned.LEARNING_RATE, tuned.HEAD_LEARNING_RATE, tuned.BATCH,
-              tuned.SEED, tuned.POOL_SCALE)
+    recipe = (
+        MODEL_VERSION, VALIDATION_SHARE, UNSAFE_ALLOWED_TARGET, BAR_RANGE, TEMPERATURES,
+        sorted(REFUSAL_BARS.items()), FROZEN_LEXICAL_WEIGHT, FROZEN_LEXICAL_FULL_AT,
+        REGULARISATION_C, EMBED_WINDOW, tuned.TUNED_FROM, tuned.EPOCHS, tuned.LEARNING_RATE,
+        tuned.HEAD_LEARNING_RATE, tuned.WARMUP_STEPS, tuned.WEIGHT_DECAY, tuned.BATCH,
+        tuned.SEED, tuned.MAX_TOKENS, tuned.POOL_SCALE,
+    )
     digest = hashlib.sha256(f"{recipe}\n{weights}\n{rules_digest}\n".encode())
     for example in examples:
         digest.update(f"{example.label.value}\t{example.group}\t{example.text}\n".encode())

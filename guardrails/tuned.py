@@ -27,6 +27,7 @@ EPOCHS = 3
 LEARNING_RATE = 3e-4
 HEAD_LEARNING_RATE = 2e-3
 WARMUP_STEPS = 50
+WEIGHT_DECAY = 0.01
 BATCH = 32
 SEED = 0
 MAX_TOKENS = 256
@@ -42,9 +43,10 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 
 def weights_digest(model_dir: Path) -> str:
-    """SHA-256 of the base model's config and weights: part of the cache key."""
+    """SHA-256 of the base model's config, weights and tokenizer: part of the cache key."""
     digest = hashlib.sha256()
-    for name in ("config.json", "model.safetensors", "pytorch_model.bin"):
+    for name in ("config.json", "model.safetensors", "pytorch_model.bin", "vocab.txt",
+                 "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         path = model_dir / name
         if path.exists():
             with path.open("rb") as handle:
@@ -71,16 +73,21 @@ class Encoder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
         self.bert: Any = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
         self.bert.eval()
+        if getattr(self.bert.config, "model_type", "") != "bert":
+            raise ValueError(f"the guard's model needs a BERT-like base model, not {model_dir}")
         self.tuned_from = tuned_from
         self.dimension = int(self.bert.config.hidden_size)
         self._torch = torch
+        self._tokenize(["set the padding and truncation once, before any thread reads"])
+
+    def _tokenize(self, texts: list[str]) -> Any:
+        return self.tokenizer(
+            texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
 
     def lower(self, texts: Sequence[str]) -> tuple[Any, Any]:
         """Token states after the frozen lower layers, and the attention mask (float)."""
-        encoded = self.tokenizer(
-            list(texts), padding=True, truncation=True, max_length=MAX_TOKENS,
-            return_tensors="pt",
-        )
+        encoded = self._tokenize([t.encode("utf-8", "replace").decode("utf-8") for t in texts])
         hidden = self.bert.embeddings(
             input_ids=encoded["input_ids"], token_type_ids=encoded.get("token_type_ids")
         )
@@ -221,7 +228,7 @@ class TunedClassifier:
         optimiser = torch.optim.AdamW(
             [{"params": top.layers.parameters(), "lr": LEARNING_RATE},
              {"params": top.head.parameters(), "lr": HEAD_LEARNING_RATE}],
-            weight_decay=0.01,
+            weight_decay=WEIGHT_DECAY,
         )
         per_epoch = -(-len(target) // BATCH)
         total = per_epoch * EPOCHS
@@ -296,10 +303,10 @@ class TunedClassifier:
                 raise ValueError("tuned from another layer")
             top = _top_module(encoder, len(classes))
             top.load_state_dict(load(path.read_bytes()))
+            return cls(encoder, top, classes, float(meta["temperature"]),
+                       float(meta["allow_threshold"]))
         except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
             raise ValueError(f"unreadable guard model {path.name}: {exc}") from exc
-        return cls(encoder, top, classes, float(meta["temperature"]),
-                   float(meta["allow_threshold"]))
 
 
 def softmax(logits: NDArray[np.floating], temperature: float = 1.0) -> NDArray[np.float64]:

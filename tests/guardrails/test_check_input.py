@@ -355,18 +355,23 @@ def test_unsure_message_gets_clarify_saying_what_it_can_do(guard: ScopeGuard) ->
 
 
 @pytest.mark.parametrize(
-    ("in_scope_views", "clinical", "expected"),
+    ("bar", "in_scope_views", "clinical", "expected"),
     [
-        ((0.7, 0.35), 0.6, Category.CLARIFY),  # one view would answer: a weak refusal asks
-        ((0.7, 0.1), 0.9, Category.CLINICAL_ADVICE),  # a strong refusal still refuses
-        ((0.4, 0.35), 0.6, Category.CLINICAL_ADVICE),  # both views below the bar: refused
-        ((0.9, 0.8), 0.1, Category.IN_SCOPE),  # both above it: answered
+        (0.5, (0.7, 0.35), 0.6, Category.CLARIFY),  # one view would answer: a weak refusal asks
+        (0.5, (0.7, 0.1), 0.9, Category.CLINICAL_ADVICE),  # a strong refusal still refuses
+        (0.5, (0.4, 0.35), 0.6, Category.CLINICAL_ADVICE),  # both views below the bar: refused
+        (0.3, (0.4, 0.35), 0.6, Category.CLARIFY),  # both clear the bar, but a refusal score too
+        (0.5, (0.9, 0.8), 0.1, Category.IN_SCOPE),  # both above it, no refusal: answered
     ],
 )
 def test_when_the_model_s_views_disagree_only_a_strong_refusal_refuses(
-    guard: ScopeGuard, in_scope_views: tuple[float, float], clinical: float, expected: Category
+    guard: ScopeGuard,
+    bar: float,
+    in_scope_views: tuple[float, float],
+    clinical: float,
+    expected: Category,
 ) -> None:
-    judge = ScopeGuard(guard.settings, guard.embedder, thresholds=Thresholds(allow=0.5))
+    judge = ScopeGuard(guard.settings, guard.embedder, thresholds=Thresholds(allow=bar))
     first, second = in_scope_views
     scores = fail_closed(
         {Category.IN_SCOPE: first, Category.CLINICAL_ADVICE: 0.1},
@@ -374,7 +379,7 @@ def test_when_the_model_s_views_disagree_only_a_strong_refusal_refuses(
     )
     category, reason = judge._from_classifier(scores)
     assert category is expected, reason
-    assert not category.allowed or min(in_scope_views) >= 0.5
+    assert not category.allowed or min(in_scope_views) >= bar
 
 
 def test_rules_still_decide_when_the_model_is_unsure(guard: ScopeGuard) -> None:

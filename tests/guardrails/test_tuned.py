@@ -101,13 +101,22 @@ def test_weights_digest_changes_with_the_base_model(tmp_path: Path) -> None:
     assert weights_digest(source) == weights_digest(source)
 
 
-@pytest.mark.parametrize("broken", ["model-*.safetensors", "model-*.frozen.npz"])
-def test_a_corrupt_cache_is_retrained_and_then_reused(tmp_path: Path, broken: str) -> None:
+@pytest.mark.parametrize(
+    ("broken", "content"),
+    [
+        ("model-*.safetensors", b"not a model"),
+        ("model-*.frozen.npz", b"PK\x03\x04 cut short"),
+        ("model-*.json", b'{"classes": ["in_scope"], "tuned_from": 3}'),
+    ],
+)
+def test_a_corrupt_cache_is_retrained_and_then_reused(
+    tmp_path: Path, broken: str, content: bytes
+) -> None:
     model, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
     assert trained and set(model.classes) == {e.label for e in SMALL}
     assert [p.name for p in tmp_path.glob("model-*.validation.json")]
-    [path] = tmp_path.glob(broken)
-    path.write_bytes(b"not a model")
+    [path] = [p for p in tmp_path.glob(broken) if not p.name.endswith(".validation.json")]
+    path.write_bytes(content)
     _, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
     assert trained
     _, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
@@ -133,3 +142,8 @@ def test_a_message_sent_again_gets_the_same_scores_from_memory(guard: ScopeGuard
     model.forget()
     fresh = model.probabilities("how do I log a missed session for the physician?")
     assert fresh is not first and fresh == pytest.approx(first)
+
+
+def test_text_utf8_cannot_carry_is_scored_not_raised(encoder: Encoder) -> None:
+    hidden, mask = encoder.lower(["\udcff how do I restock the clinic", "\ud800"])
+    assert hidden.shape[0] == 2 and int(mask[1].sum()) >= 2
