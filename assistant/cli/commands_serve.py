@@ -57,11 +57,18 @@ def serve(
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
         return
+    if not any((settings.data_dir / "guard").glob("model-*.safetensors")):
+        console.print(
+            "the scope guard's model is not trained in this data dir yet: training it first "
+            "(about 3 minutes; `mes-ai guard --warm` does it with a progress bar)"
+        )
     with console.status("loading the model, the index and the scope guard…"):
         try:
             services.warm()
         except IndexPointerError as exc:
             fail(str(exc))
+        except (OSError, ValueError) as exc:
+            fail(f"cannot load the scope guard: {exc}")
     app_ = create_app(settings, services)
     console.print(
         f"MES AI at http://{settings.host}:{settings.port}  "
