@@ -20,7 +20,7 @@ from guardrails.decision import (
     Thresholds,
 )
 from guardrails.language import detect_non_english
-from guardrails.model import GuardModel, load_or_train_model
+from guardrails.model import GuardModel, Scores, load_or_train_model
 from guardrails.normalize import Normalized, normalize
 from guardrails.policy import Policy
 from guardrails.rules import LANGUAGE_RAILS, Rails, RuleHit
@@ -126,8 +126,8 @@ class ScopeGuard:
         assert self._classifier is not None
         return self._classifier
 
-    def probabilities(self, text: str) -> dict[Category, float]:
-        """Classifier probabilities for one normalised text."""
+    def probabilities(self, text: str) -> Scores:
+        """The model's fail-closed scores for one normalised text."""
         return self.classifier.probabilities(classifier_text(text))
 
     # ------------------------------------------------------------ decisions
