@@ -33,13 +33,21 @@ class Intent(StrEnum):
     CASE_UPDATE = "case_update"
 
 
-_GREETING = re.compile(
-    r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|greetings|help|/help|"
-    r"what can you do|what do you do|how do (i use you|you work)|who are you|"
-    r"thanks|thank you|thx|cheers)\b[\s\w',]{0,20}[?!.]*\s*$",
-    re.I,
+_OPENING = (
+    r"(hi|hello|hey|hiya|heya|howdy|g'?day|good (morning|afternoon|evening|day)|morning|"
+    r"afternoon|evening|greetings|help|/help|what can you do|what do you do|"
+    r"how do (i use you|you work)|who are you)"
 )
-_THANKS = re.compile(r"^\s*(thanks|thank you|thx|cheers)\b", re.I)
+_THANKS_WORDS = (
+    r"(thanks|thank (you|u|ya)|thankyou|thanx|thnx|thnks|thanks?s|thks|thx|tnx|ty|tysm|ta|"
+    r"cheers|many thanks|much appreciated|appreciate it|that'?s (all|it)|thats (me|all|it)|"
+    r"i'?m done|all done|bye|goodbye|see (you|ya))"
+)
+_AGREEING = r"((ok|okay|k|great|perfect|cool|awesome|brilliant|lovely|nice|super|alright)[\s,!.]*)?"
+_GREETING = re.compile(
+    rf"^\s*{_AGREEING}({_OPENING}|{_THANKS_WORDS})\b[\s\w',:()!.-]{{0,24}}[?!.)]*\s*$", re.I
+)
+_THANKS = re.compile(rf"^\s*{_AGREEING}{_THANKS_WORDS}\b", re.I)
 _QUESTION = re.compile(
     r"^\s*(what|how|when|why|which|who|where|should|can|could|do|does|is|are|may|must|will|"
     r"would)\b|\?\s*$",
