@@ -222,23 +222,50 @@ def _frozen_probabilities(
     return np.array([[row.get(c, 0.0) for c in classes] for row in rows])
 
 
+def _read(
+    encoder: Encoder,
+    texts: Sequence[str],
+    train: Sequence[int],
+    validation: Sequence[int],
+    progress: Progress,
+    bf16: bool,
+) -> tuple[list[NDArray[np.float16]], NDArray[np.float32]]:
+    """Every text's lower-layer states and frozen embedding: the training groups in bfloat16
+    when `bf16`, the validation groups always in float32."""
+    total = len(texts)
+    states: list[NDArray[np.float16]] = [np.zeros((0, encoder.dimension), np.float16)] * total
+    vectors = np.zeros((total, encoder.dimension), dtype=np.float32)
+    for part, low, before in ((train, bf16, 0), (validation, False, len(train))):
+
+        def step(stage: str, done: int, _of: int, before: int = before) -> None:
+            progress(stage, before + done, total)
+
+        found, embedded = encoder.states([texts[i] for i in part], step, bf16=low)
+        for row, index in enumerate(part):
+            states[index] = found[row]
+        vectors[list(part)] = embedded
+    return states, vectors
+
+
 def train_boundary_model(
     examples: Sequence[Example],
     encoder: Encoder,
     rules: RuleVerdict | None = None,
     progress: Progress = tuned.no_progress,
+    bf16: bool = False,
 ) -> tuple[GuardModel, Validation]:
     """Fit both views on the training groups; calibrate each and choose the bar on the
-    validation groups."""
+    validation groups. With `bf16`, the training groups are read and trained in bfloat16;
+    the validation groups are read in float32, as at run time, so the bar holds."""
     started = time.perf_counter()
     texts = [classifier_text(normalize(e.text).text) for e in examples]
-    states, vectors = encoder.states(texts, progress)
     labels = [e.label for e in examples]
     train, validation = split_by_group(examples)
     if not train or not validation:
         raise ValueError("the guard's model needs examples on both sides of its validation split")
+    states, vectors = _read(encoder, texts, train, validation, progress, bf16)
     tuned_view = TunedClassifier.fit(
-        encoder, [states[i] for i in train], [labels[i] for i in train], progress
+        encoder, [states[i] for i in train], [labels[i] for i in train], progress, bf16
     )
     progress("calibrating", 0, 1)
     frozen_view = GuardClassifier.fit_vectors(
@@ -299,6 +326,7 @@ def training_key(examples: Sequence[Example], weights: str, rules_digest: str) -
         MODEL_VERSION, VALIDATION_SHARE, UNSAFE_ALLOWED_TARGET, BAR_RANGE, TEMPERATURES,
         sorted(REFUSAL_BARS.items()), FROZEN_LEXICAL_WEIGHT, FROZEN_LEXICAL_FULL_AT,
         REGULARISATION_C, EMBED_WINDOW, tuned.TUNED_FROM, tuned.EPOCHS, tuned.LEARNING_RATE,
+        tuned.fast_bf16(),
         tuned.HEAD_LEARNING_RATE, tuned.WARMUP_STEPS, tuned.WEIGHT_DECAY, tuned.BATCH,
         tuned.SEED, tuned.MAX_TOKENS, tuned.POOL_SCALE,
     )
@@ -327,7 +355,7 @@ def load_or_train_model(
             return GuardModel.load(path, encoder), False
         except ValueError:
             path.unlink(missing_ok=True)
-    model, report = train_boundary_model(examples, encoder, rules, progress)
+    model, report = train_boundary_model(examples, encoder, rules, progress, tuned.fast_bf16())
     validation = path.with_name(path.stem + ".validation.json")
     atomic.write_bytes(validation, json.dumps(asdict(report), indent=2).encode("utf-8"))
     model.save(path)

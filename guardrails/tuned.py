@@ -33,6 +33,9 @@ SEED = 0
 MAX_TOKENS = 256
 POOL_SCALE = 10.0
 """The head reads the L2-normalised mean of the top layer's tokens, scaled by this."""
+FAST_BF16_FLAGS = ("amx_bf16", "avx512_bf16")
+"""CPU flags under which training reads and trains in bfloat16 (about twice as fast there);
+elsewhere, and always for the validation split and at run time, in float32."""
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as training goes."""
 
@@ -40,6 +43,20 @@ Progress = Callable[[str, int, int], None]
 def no_progress(stage: str, done: int, total: int) -> None:
     """A progress callback that reports nothing."""
     return None
+
+
+def fast_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU computes bfloat16 natively (training then uses it; part of the key)."""
+    try:
+        flags = set(cpuinfo.read_text(encoding="utf-8", errors="replace").split())
+    except OSError:
+        return False
+    return any(flag in flags for flag in FAST_BF16_FLAGS)
+
+
+def _precision(torch: Any, bf16: bool) -> Any:
+    """Autocast to bfloat16 on the CPU when `bf16`, else a context that changes nothing."""
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)
 
 
 def weights_digest(model_dir: Path) -> str:
@@ -98,24 +115,28 @@ class Encoder:
         """The base model's own sentence embedding (its top layers as shipped, mean pooled,
         L2-normalised) from the lower layers' states."""
         top = _run_layers(self.bert.encoder.layer[self.tuned_from :], hidden, mask)
-        return np.asarray(_pooled(top, mask).numpy(), dtype=np.float32)
+        return np.asarray(_pooled(top.float(), mask).numpy(), dtype=np.float32)
 
     def states(
-        self, texts: Sequence[str], progress: Progress = no_progress, batch: int = 64
+        self,
+        texts: Sequence[str],
+        progress: Progress = no_progress,
+        batch: int = 64,
+        bf16: bool = False,
     ) -> tuple[list[NDArray[np.float16]], NDArray[np.float32]]:
         """Per text, its tokens' states after the frozen layers (float16, to keep them small),
-        and the base model's sentence embeddings."""
+        and the base model's sentence embeddings; computed in bfloat16 when `bf16`."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         found: list[NDArray[np.float16]] = [np.zeros((0, self.dimension), np.float16)] * len(texts)
         embeddings = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        with self._torch.inference_mode():
+        with self._torch.inference_mode(), _precision(self._torch, bf16):
             for start in range(0, len(order), batch):
                 chosen = order[start : start + batch]
                 hidden, mask = self.lower([texts[i] for i in chosen])
                 embeddings[chosen] = self.frozen_embedding(hidden, mask)
                 for row, index in enumerate(chosen):
                     length = int(mask[row].sum())
-                    found[index] = hidden[row, :length].numpy().astype(np.float16)
+                    found[index] = hidden[row, :length].float().numpy().astype(np.float16)
                 progress("reading the examples", min(start + batch, len(order)), len(order))
         return found, embeddings
 
@@ -212,8 +233,10 @@ class TunedClassifier:
         states: Sequence[NDArray[np.float16]],
         labels: Sequence[Category],
         progress: Progress = no_progress,
+        bf16: bool = False,
     ) -> TunedClassifier:
-        """Train the top layers and the head on the lower layers' `states`."""
+        """Train the top layers and the head on the lower layers' `states` (the forward pass
+        in bfloat16 when `bf16`; the weights and the optimiser stay float32)."""
         import torch
 
         classes = sorted({label.value for label in labels})
@@ -242,8 +265,10 @@ class TunedClassifier:
         for _ in range(EPOCHS):
             for batch in _batches(rng, np.arange(len(target)), lengths):
                 hidden, mask = _padded(torch, [states[i] for i in batch])
+                with _precision(torch, bf16):
+                    logits = top(hidden, mask)
                 loss = torch.nn.functional.cross_entropy(
-                    top(hidden, mask), torch.from_numpy(target[batch]), weight=weight
+                    logits.float(), torch.from_numpy(target[batch]), weight=weight
                 )
                 optimiser.zero_grad()
                 loss.backward()

@@ -16,8 +16,8 @@ from assistant.embeddings import SentenceTransformerEmbedder, packaged_model_dir
 from guardrails import ScopeGuard
 from guardrails.dataset import Example
 from guardrails.decision import Category
-from guardrails.model import fail_closed, load_or_train_model, training_key
-from guardrails.tuned import Encoder, TunedClassifier, weights_digest
+from guardrails.model import _read, fail_closed, load_or_train_model, training_key
+from guardrails.tuned import Encoder, TunedClassifier, fast_bf16, weights_digest
 
 SMALL = [
     Example(text, label)
@@ -61,6 +61,39 @@ def test_frozen_view_reads_the_embedding_retrieval_uses(
     texts = ["log today's balance work", "what dose of metformin should she take?"]
     _, vectors = encoder.states(texts)
     assert np.allclose(vectors, embedder.embed(texts), atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("cpuinfo", "fast"),
+    [
+        ("flags\t\t: fpu sse2 avx512f avx512_bf16 amx_tile\n", True),
+        ("flags\t\t: fpu sse2 amx_bf16\n", True),
+        ("flags\t\t: fpu sse2 avx2 avx512f\n", False),
+        (None, False),
+    ],
+)
+def test_bfloat16_is_used_only_where_the_cpu_computes_it(
+    tmp_path: Path, cpuinfo: str | None, fast: bool
+) -> None:
+    path = tmp_path / "cpuinfo"
+    if cpuinfo is not None:
+        path.write_text(cpuinfo, encoding="utf-8")
+    assert fast_bf16(path) is fast
+
+
+def test_training_groups_may_be_read_in_bfloat16_but_validation_as_at_run_time(
+    encoder: Encoder,
+) -> None:
+    texts = ["log today's balance work", "what dose of metformin should she take?",
+             "draft a progress note for dr okafor", "is her knee torn"]
+    exact, exact_vectors = encoder.states(texts)
+    states, vectors = _read(encoder, texts, [0, 2], [1, 3], lambda *_: None, bf16=True)
+    for index in (1, 3):  # validation: bit for bit what the guard computes when it runs
+        assert np.array_equal(states[index], exact[index])
+        assert np.array_equal(vectors[index], exact_vectors[index])
+    for index in (0, 2):  # training: bfloat16, close but not the same
+        assert not np.array_equal(states[index], exact[index])
+        assert float(vectors[index] @ exact_vectors[index]) > 0.99
 
 
 def test_saved_model_loads_with_the_same_answers(encoder: Encoder, tmp_path: Path) -> None:

@@ -36,7 +36,8 @@ def test_an_in_scope_question_is_answered_with_numbered_citations(chat: ChatServ
 
 
 def test_weak_retrieval_says_it_does_not_know_and_suggests_questions(chat: ChatService) -> None:
-    reply = chat.reply(TENANT, fresh("How should I set up the waiting room of my studio?"))
+    message = "How should I plan the seating in my studio's waiting area?"
+    reply = chat.reply(TENANT, fresh(message))
     assert reply.category == "in_scope"  # a practice question the framework does not cover
     assert reply.reply.startswith("I don't know")
     assert reply.citations == []
@@ -235,6 +236,15 @@ def test_stream_sends_meta_deltas_and_the_full_reply(chat: ChatService) -> None:
 def test_a_greeting_gets_the_help_text(chat: ChatService) -> None:
     reply = chat.reply(TENANT, "hello")
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
+
+
+@pytest.mark.parametrize("message", ["thnks!", "ok thats me done, thanks", "tysm :)"])
+def test_thanks_with_typos_or_slang_gets_a_welcome_not_i_dont_know(
+    chat: ChatService, message: str
+) -> None:
+    reply = chat.reply(TENANT, message)
+    assert reply.category == "in_scope" and "welcome" in reply.reply
+    assert "I don't know" not in reply.reply
 
 
 @pytest.mark.parametrize(
