@@ -13,11 +13,13 @@ the rules, the recipe and the base model's weights.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -350,11 +352,53 @@ def load_or_train_model(
     encoder = Encoder(model_dir)
     key = training_key(examples, tuned.weights_digest(model_dir), rules_digest)
     path = cache_dir / f"model-{key}.safetensors"
-    if path.exists():
+    cached = _load_cached(path, encoder)
+    if cached is not None:
+        return cached, False
+    with _training_lock(cache_dir, progress):
+        cached = _load_cached(path, encoder)  # another process may have trained it meanwhile
+        if cached is not None:
+            return cached, False
+        return _train_and_save(path, examples, encoder, rules, progress), True
+
+
+def _load_cached(path: Path, encoder: Encoder) -> GuardModel | None:
+    """The model cached at `path`, or None (a broken cache is removed, to be retrained)."""
+    if not path.exists():
+        return None
+    try:
+        return GuardModel.load(path, encoder)
+    except ValueError:
+        path.unlink(missing_ok=True)
+        return None
+
+
+@contextmanager
+def _training_lock(cache_dir: Path, progress: Progress) -> Iterator[None]:
+    """One trainer at a time per cache folder, across processes: a server and a CLI that
+    start together train once, and the later one loads what the first wrote."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / "training.lock").open("a+") as handle:
         try:
-            return GuardModel.load(path, encoder), False
-        except ValueError:
-            path.unlink(missing_ok=True)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress("waiting for another process that is training it", 0, 1)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _train_and_save(
+    path: Path,
+    examples: Sequence[Example],
+    encoder: Encoder,
+    rules: RuleVerdict | None,
+    progress: Progress,
+) -> GuardModel:
+    """Train, write the validation figures and the model (weights last), drop older models."""
+    cache_dir = path.parent
     model, report = train_boundary_model(examples, encoder, rules, progress, tuned.fast_bf16())
     validation = path.with_name(path.stem + ".validation.json")
     atomic.write_bytes(validation, json.dumps(asdict(report), indent=2).encode("utf-8"))
@@ -362,7 +406,7 @@ def load_or_train_model(
     for stale in cache_dir.glob("model-*"):  # models of older data, rules or recipes
         if not stale.name.startswith(path.stem + "."):
             stale.unlink(missing_ok=True)
-    return model, True
+    return model
 
 
 def validation_report(cache_dir: Path) -> dict[str, object] | None:

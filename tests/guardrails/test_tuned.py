@@ -7,6 +7,10 @@ Every test uses the real packaged MiniLM; the small sets train in a second or tw
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -155,6 +159,52 @@ def test_a_corrupt_cache_is_retrained_and_then_reused(
     _, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
     assert not trained
     assert not list(tmp_path.glob(".*"))  # no temp files left
+
+
+_HOLD_LOCK = """
+import fcntl, sys
+with open(sys.argv[1], "a+") as handle:
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_second_process_waits_for_the_first_training_and_loads_its_model(
+    tmp_path: Path,
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    load_or_train_model(elsewhere, SMALL, packaged_model_dir())
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    trainer = subprocess.Popen(  # another process, training into the same folder
+        [sys.executable, "-c", _HOLD_LOCK, str(cache / "training.lock")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert trainer.stdout is not None and trainer.stdout.readline().strip() == "locked"
+    stages: list[str] = []
+    result: list[bool] = []
+    waiting = threading.Thread(
+        target=lambda: result.append(
+            load_or_train_model(
+                cache, SMALL, packaged_model_dir(), progress=lambda s, *_: stages.append(s)
+            )[1]
+        )
+    )
+    waiting.start()
+    deadline = time.monotonic() + 60
+    while not stages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stages == ["waiting for another process that is training it"]
+    for name in sorted(p.name for p in elsewhere.glob("model-*")):  # weights last
+        if not name.endswith(".safetensors"):
+            shutil.copy2(elsewhere / name, cache / name)
+    for path in elsewhere.glob("model-*.safetensors"):
+        shutil.copy2(path, cache / path.name)
+    trainer.communicate("")  # the other process finishes and lets go of the lock
+    waiting.join(timeout=120)
+    assert result == [False]  # loaded what the other process wrote: no second training
+    assert "training" not in stages
 
 
 def test_the_two_views_combine_failing_closed() -> None:
