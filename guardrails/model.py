@@ -53,6 +53,8 @@ FROZEN_LEXICAL_FULL_AT = 10
 """The frozen view's word features: their scale next to the embedding, and the number of known
 words and word pairs from which they count fully (`guardrails.classifier`), chosen on the
 validation split when the frozen view decided alone (bench/RESULTS.md, 2026-12-02)."""
+WAITING = "waiting for another process that is training it"
+"""The progress stage reported while another process holds the training lock."""
 MEMO_SIZE = 512
 """Texts whose scores a loaded model remembers (a client may send one message again)."""
 REFUSAL_BARS = Thresholds().refusal_bars()
@@ -382,7 +384,7 @@ def _training_lock(cache_dir: Path, progress: Progress) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            progress("waiting for another process that is training it", 0, 1)
+            progress(WAITING, 0, 1)
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -19,7 +19,7 @@ from assistant.settings import Settings
 from guardrails import ScopeGuard
 from guardrails.dataset import HELDOUT, heldout_examples, read_jsonl
 from guardrails.evaluation import evaluate_guard, format_report
-from guardrails.model import validation_report
+from guardrails.model import WAITING, validation_report
 
 
 def _guard(settings: Settings) -> ScopeGuard:
@@ -45,7 +45,7 @@ def _warm(settings: Settings) -> None:
         def step(stage: str, done: int, total: int) -> None:
             if stage not in stages:
                 stages.add(stage)
-                if not stages - {stage}:
+                if not stages - {stage} and stage != WAITING:
                     console.print("training the guard's model (first run on this data dir)")
                 console.print(f"guard model: {stage}")
             bar.update(task, completed=done, total=total, description=stage)

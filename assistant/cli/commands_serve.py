@@ -60,7 +60,7 @@ def serve(
     if not any((settings.data_dir / "guard").glob("model-*.safetensors")):
         console.print(
             "the scope guard's model is not trained in this data dir yet: training it first "
-            "(about 3 minutes; `mes-ai guard --warm` does it with a progress bar)"
+            "(about 2 minutes; `mes-ai guard --warm` does it with a progress bar)"
         )
     with console.status("loading the model, the index and the scope guard…"):
         try:

@@ -20,7 +20,7 @@ from assistant.embeddings import SentenceTransformerEmbedder, packaged_model_dir
 from guardrails import ScopeGuard
 from guardrails.dataset import Example
 from guardrails.decision import Category
-from guardrails.model import _read, fail_closed, load_or_train_model, training_key
+from guardrails.model import WAITING, _read, fail_closed, load_or_train_model, training_key
 from guardrails.tuned import Encoder, TunedClassifier, fast_bf16, weights_digest
 
 SMALL = [
@@ -195,7 +195,7 @@ def test_a_second_process_waits_for_the_first_training_and_loads_its_model(
     deadline = time.monotonic() + 60
     while not stages and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert stages == ["waiting for another process that is training it"]
+    assert stages == [WAITING]
     for name in sorted(p.name for p in elsewhere.glob("model-*")):  # weights last
         if not name.endswith(".safetensors"):
             shutil.copy2(elsewhere / name, cache / name)
