@@ -48,6 +48,12 @@ _GREETING = re.compile(
     rf"^\s*{_AGREEING}({_OPENING}|{_THANKS_WORDS})\b[\s\w',:()!.-]{{0,24}}[?!.)]*\s*$", re.I
 )
 _THANKS = re.compile(rf"^\s*{_AGREEING}{_THANKS_WORDS}\b", re.I)
+_ASKS_MORE = re.compile(
+    r"\b(draft|write|make|create|prepare|generate|log|add|send|note|record|update|change|fix|"
+    r"redo|rewrite|shorten|trim)\b",
+    re.I,
+)
+"""A short message that opens with thanks or a goodbye but asks for something more."""
 _QUESTION = re.compile(
     r"^\s*(what|how|when|why|which|who|where|should|can|could|do|does|is|are|may|must|will|"
     r"would)\b|\?\s*$",
@@ -105,7 +111,7 @@ class IntentRouter:
 
     def route(self, message: str, facts: CaseFacts, profile_changes: dict[str, Any]) -> Routed:
         """The intent of one in-scope message (see the module docstring)."""
-        if _GREETING.match(message):
+        if _GREETING.match(message) and not _ASKS_MORE.search(message):
             return Routed(
                 Intent.GREETING, "rule:thanks" if _THANKS.match(message) else "rule:greeting"
             )

@@ -47,6 +47,16 @@ ROUTES: list[tuple[str, Intent]] = [
 ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "message", ["i'm done, write it up", "ok thats it, draft it", "thanks, now add the date"]
+)
+def test_thanks_that_asks_for_more_is_not_taken_as_a_goodbye(
+    router: IntentRouter, message: str
+) -> None:
+    routed = router.route(message, read_case_facts(message, TODAY), read_profile_changes(message))
+    assert routed.intent is not Intent.GREETING, routed.reason
+
+
 @pytest.fixture(scope="module")
 def router(embedder: SentenceTransformerEmbedder) -> IntentRouter:
     return IntentRouter(embedder)
