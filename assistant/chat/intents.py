@@ -1,6 +1,6 @@
 """Which of the chat's capabilities a message asks for: rules first, then nearest examples.
 
-Intents: greeting (also help and thanks), question (a framework question), draft, tier,
+Intents: greeting (also help, thanks and goodbye), question (a framework question), draft, tier,
 profile_update, case_update. Not an LLM: the rules read what the deterministic parsers found,
 and a message no rule decides is compared with the examples in intents.yaml using the same
 MiniLM embeddings as the guard.
@@ -33,27 +33,42 @@ class Intent(StrEnum):
     CASE_UPDATE = "case_update"
 
 
+_APOSTROPHE = "['\u2019]?"
 _OPENING = (
-    r"(hi|hello|hey|hiya|heya|howdy|g'?day|good (morning|afternoon|evening|day)|morning|"
-    r"afternoon|evening|greetings|help|/help|what can you do|what do you do|"
-    r"how do (i use you|you work)|who are you)"
+    rf"(hi|hello|hey|hiya|heya|howdy|g{_APOSTROPHE}day|good (morning|afternoon|evening|day)|"
+    r"greetings|what can you do|what do you do|how do (i use you|you work)|who are you)"
 )
 _THANKS_WORDS = (
-    r"(thanks|thank (you|u|ya)|thankyou|thanx|thnx|thnks|thanks?s|thks|thx|tnx|ty|tysm|ta|"
-    r"cheers|many thanks|much appreciated|appreciate it|that'?s (all|it)|thats (me|all|it)|"
-    r"i'?m done|all done|bye|goodbye|see (you|ya))"
+    r"(thanks|thank (you|u|ya)|thankyou|thanx|thnx|thnks|thks|thx|tnx|ty|tysm|ta|cheers|"
+    r"many thanks|much appreciated|appreciate it)"
 )
-_AGREEING = r"((ok|okay|k|great|perfect|cool|awesome|brilliant|lovely|nice|super|alright)[\s,!.]*)?"
+_GOODBYE_WORDS = (
+    rf"(that{_APOSTROPHE}s (me done|all|it)|i{_APOSTROPHE}m done|all done|bye|goodbye|"
+    r"see (you|ya))"
+)
+_AGREEING = (
+    r"((ok|okay|k|great|perfect|cool|awesome|brilliant|lovely|nice|super|alright)[\s,!.]*){0,3}"
+)
+_TAIL = r"[\s\w'\u2019,:;()!?.~\u2600-\u27bf\U0001f300-\U0001faff-]{0,24}"
+"""What may follow a greeting: a few words, punctuation or emoji (digits are screened out)."""
 _GREETING = re.compile(
-    rf"^\s*{_AGREEING}({_OPENING}|{_THANKS_WORDS})\b[\s\w',:()!.-]{{0,24}}[?!.)]*\s*$", re.I
+    rf"^\s*{_AGREEING}({_OPENING}|{_THANKS_WORDS}|{_GOODBYE_WORDS})\b{_TAIL}$", re.I
 )
+_ALONE = re.compile(r"^\s*(morning|afternoon|evening|/?help)\W*$", re.I)
+"""Greetings only as the whole message: "afternoon :)" greets, "afternoon session: 3x10
+squats" does not, nor "help!! he's not breathing"."""
 _THANKS = re.compile(rf"^\s*{_AGREEING}{_THANKS_WORDS}\b", re.I)
+_GOODBYE = re.compile(rf"^\s*{_AGREEING}({_THANKS_WORDS}[\s,!.]*)?{_GOODBYE_WORDS}\b", re.I)
 _ASKS_MORE = re.compile(
-    r"\b(draft|write|make|create|prepare|generate|log|add|send|note|record|update|change|fix|"
-    r"redo|rewrite|shorten|trim)\b",
+    r"\b(one more|another|too|also|please|pls)\b|"
+    r"[,.;:!-]\s*(now |then |and |can you |could you |would you )?"
+    r"(draft|write|make|create|prepare|generate|log|add|send|note|"
+    r"record|update|change|fix|redo|rewrite|shorten|trim|finish|finalise|finalize|save|sign|"
+    r"email|print|summarise|summarize|do)\b|\d",
     re.I,
 )
-"""A short message that opens with thanks or a goodbye but asks for something more."""
+"""A short message that opens with thanks or a goodbye but asks for something more (or
+carries a number: a reading is never small talk)."""
 _QUESTION = re.compile(
     r"^\s*(what|how|when|why|which|who|where|should|can|could|do|does|is|are|may|must|will|"
     r"would)\b|\?\s*$",
@@ -76,6 +91,20 @@ _OWN = re.compile(
 )
 _NEXT = re.compile(r"\b(next (tier|level)|move up|moving up|my tier|tier gap)\b", re.I)
 _QUANTITY = re.compile(r"^\s*(how (many|much|long|often)|what (is|are|does))\b", re.I)
+
+
+def _greets(message: str) -> bool:
+    """Small talk: a greeting, thanks or a goodbye that asks for nothing more."""
+    return bool(
+        (_GREETING.match(message) or _ALONE.match(message))
+        and not _ASKS_MORE.search(message)
+    )
+
+
+def _greeting_reason(message: str) -> str:
+    if _GOODBYE.match(message):
+        return "rule:goodbye"
+    return "rule:thanks" if _THANKS.match(message) else "rule:greeting"
 
 
 @dataclass(frozen=True)
@@ -111,10 +140,10 @@ class IntentRouter:
 
     def route(self, message: str, facts: CaseFacts, profile_changes: dict[str, Any]) -> Routed:
         """The intent of one in-scope message (see the module docstring)."""
-        if _GREETING.match(message) and not _ASKS_MORE.search(message):
-            return Routed(
-                Intent.GREETING, "rule:thanks" if _THANKS.match(message) else "rule:greeting"
-            )
+        if _greets(message) and not (
+            facts.client or facts.has_case_facts or profile_changes
+        ):
+            return Routed(Intent.GREETING, _greeting_reason(message))
         question = bool(_QUESTION.search(message))
         if profile_changes and not question:
             return Routed(Intent.PROFILE_UPDATE, "rule:profile_fields")

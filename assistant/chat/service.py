@@ -328,8 +328,10 @@ class ChatService:
                 )
         match routed.intent:
             case Intent.GREETING:
-                key = "thanks" if routed.reason == "rule:thanks" else "greeting"
-                return Turn(reply=say(key, help=say("help")) if key == "greeting" else say(key))
+                key = routed.reason.removeprefix("rule:")
+                if key in ("thanks", "goodbye"):
+                    return Turn(reply=say(key))
+                return Turn(reply=say("greeting", help=say("help")))
             case Intent.TIER:
                 return self._tier(tenant, state)
             case Intent.PROFILE_UPDATE:

@@ -238,13 +238,18 @@ def test_a_greeting_gets_the_help_text(chat: ChatService) -> None:
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
 
 
-@pytest.mark.parametrize("message", ["thnks!", "ok thats me done, thanks", "tysm :)"])
+@pytest.mark.parametrize("message", ["thnks!", "cheers, much appreciated", "tysm :)"])
 def test_thanks_with_typos_or_slang_gets_a_welcome_not_i_dont_know(
     chat: ChatService, message: str
 ) -> None:
     reply = chat.reply(TENANT, message)
     assert reply.category == "in_scope" and "welcome" in reply.reply
     assert "I don't know" not in reply.reply
+
+
+def test_a_goodbye_gets_a_goodbye_not_a_welcome(chat: ChatService) -> None:
+    reply = chat.reply(TENANT, "ok that’s me done, thanks!")
+    assert reply.category == "in_scope" and reply.reply.startswith("Bye")
 
 
 @pytest.mark.parametrize(

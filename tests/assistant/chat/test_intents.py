@@ -20,6 +20,9 @@ ROUTES: list[tuple[str, Intent]] = [
     ("what can you do?", Intent.GREETING),
     ("thank you", Intent.GREETING),
     ("thnks!", Intent.GREETING),
+    ("thanks for the log!", Intent.GREETING),
+    ("that’s me done, thanks 👍", Intent.GREETING),
+    ("ok, perfect, thanks", Intent.GREETING),
     ("ok thats me done, thanks", Intent.GREETING),
     ("gday", Intent.GREETING),
     ("afternoon :)", Intent.GREETING),
@@ -48,8 +51,14 @@ ROUTES: list[tuple[str, Intent]] = [
 
 
 @pytest.mark.parametrize(
-    "message", ["i'm done, write it up", "ok thats it, draft it", "thanks, now add the date"]
-)
+    "message",
+    [
+        "i'm done, write it up", "ok thats it, draft it", "thanks, now add the date",
+        "thanks! one more for Tom", "bye, save it", "ok thanks, can you summarise it",
+        "thanks, shorter please", "evening walk 20 min for Tom", "ok that's it for Maria (RPE 5)",
+        "afternoon session: 3x10 squats", "help!! he's not breathing", "evening, his sugar is 2.9",
+    ],
+)  # fmt: skip
 def test_thanks_that_asks_for_more_is_not_taken_as_a_goodbye(
     router: IntentRouter, message: str
 ) -> None:
