@@ -13,6 +13,7 @@ the rules, the recipe and the base model's weights.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -53,6 +54,8 @@ FROZEN_LEXICAL_FULL_AT = 10
 """The frozen view's word features: their scale next to the embedding, and the number of known
 words and word pairs from which they count fully (`guardrails.classifier`), chosen on the
 validation split when the frozen view decided alone (bench/RESULTS.md, 2026-12-02)."""
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+"""flock errors of a file system that cannot lock: training goes ahead without the lock."""
 WAITING = "waiting for another process that is training it"
 """The progress stage reported while another process holds the training lock."""
 MEMO_SIZE = 512
@@ -79,6 +82,9 @@ class Validation:
     accuracy: float
     """The tuned view's accuracy on its own (argmax over the five categories)."""
     seconds: float = 0.0
+    bf16: bool = False
+    """Whether the training groups were read and trained in bfloat16 (the model runs in float32
+    either way, so it is not part of the cache key)."""
 
 
 class GuardModel:
@@ -320,6 +326,7 @@ def train_boundary_model(
         unsafe_allowed=round(float(np.mean(allowed[~is_in])) if (~is_in).any() else 0.0, 4),
         accuracy=round(float(np.mean(tuned_probs.argmax(axis=1) == truth)), 4),
         seconds=round(time.perf_counter() - started, 1),
+        bf16=bf16,
     )
     return model, report
 
@@ -330,7 +337,6 @@ def training_key(examples: Sequence[Example], weights: str, rules_digest: str) -
         MODEL_VERSION, VALIDATION_SHARE, UNSAFE_ALLOWED_TARGET, BAR_RANGE, TEMPERATURES,
         sorted(REFUSAL_BARS.items()), FROZEN_LEXICAL_WEIGHT, FROZEN_LEXICAL_FULL_AT,
         REGULARISATION_C, EMBED_WINDOW, tuned.TUNED_FROM, tuned.EPOCHS, tuned.LEARNING_RATE,
-        tuned.fast_bf16(),
         tuned.HEAD_LEARNING_RATE, tuned.WARMUP_STEPS, tuned.WEIGHT_DECAY, tuned.BATCH,
         tuned.SEED, tuned.MAX_TOKENS, tuned.POOL_SCALE,
     )
@@ -358,20 +364,23 @@ def load_or_train_model(
     if cached is not None:
         return cached, False
     with _training_lock(cache_dir, progress):
-        cached = _load_cached(path, encoder)  # another process may have trained it meanwhile
+        # another process may have trained it meanwhile; a broken cache is removed only here,
+        # under the lock, so a good model another process just wrote is never deleted
+        cached = _load_cached(path, encoder, remove_broken=True)
         if cached is not None:
             return cached, False
         return _train_and_save(path, examples, encoder, rules, progress), True
 
 
-def _load_cached(path: Path, encoder: Encoder) -> GuardModel | None:
-    """The model cached at `path`, or None (a broken cache is removed, to be retrained)."""
+def _load_cached(path: Path, encoder: Encoder, remove_broken: bool = False) -> GuardModel | None:
+    """The model cached at `path`, or None (to be trained)."""
     if not path.exists():
         return None
     try:
         return GuardModel.load(path, encoder)
     except ValueError:
-        path.unlink(missing_ok=True)
+        if remove_broken:
+            path.unlink(missing_ok=True)
         return None
 
 
@@ -386,6 +395,11 @@ def _training_lock(cache_dir: Path, progress: Progress) -> Iterator[None]:
         except BlockingIOError:
             progress(WAITING, 0, 1)
             fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError as exc:
+            if exc.errno not in _NO_LOCKS:
+                raise
+            yield  # a file system without locks (some NFS, CIFS, FUSE mounts): train unlocked
+            return
         try:
             yield
         finally:

@@ -44,9 +44,9 @@ def _warm(settings: Settings) -> None:
 
         def step(stage: str, done: int, total: int) -> None:
             if stage not in stages:
-                stages.add(stage)
-                if not stages - {stage} and stage != WAITING:
+                if stage != WAITING and not stages - {WAITING}:
                     console.print("training the guard's model (first run on this data dir)")
+                stages.add(stage)
                 console.print(f"guard model: {stage}")
             bar.update(task, completed=done, total=total, description=stage)
 

@@ -6,6 +6,9 @@ Every test uses the real packaged MiniLM; the small sets train in a second or tw
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import json
 import shutil
 import subprocess
 import sys
@@ -90,13 +93,15 @@ def test_training_groups_may_be_read_in_bfloat16_but_validation_as_at_run_time(
 ) -> None:
     texts = ["log today's balance work", "what dose of metformin should she take?",
              "draft a progress note for dr okafor", "is her knee torn"]
-    exact, exact_vectors = encoder.states(texts)
+    _, exact_vectors = encoder.states(texts)
     states, vectors = _read(encoder, texts, [0, 2], [1, 3], lambda *_: None, bf16=True)
-    for index in (1, 3):  # validation: bit for bit what the guard computes when it runs
-        assert np.array_equal(states[index], exact[index])
-        assert np.array_equal(vectors[index], exact_vectors[index])
-    for index in (0, 2):  # training: bfloat16, close but not the same
-        assert not np.array_equal(states[index], exact[index])
+    for index in (1, 3):  # validation: float32, as the guard reads a message when it runs
+        alone, alone_vector = encoder.states([texts[index]])
+        assert np.allclose(states[index].astype(np.float32), alone[0].astype(np.float32),
+                           atol=2e-3)
+        assert np.allclose(vectors[index], alone_vector[0], atol=1e-5)
+    for index in (0, 2):  # training: bfloat16, close but further off than float32 noise
+        assert not np.allclose(vectors[index], exact_vectors[index], atol=1e-5)
         assert float(vectors[index] @ exact_vectors[index]) > 0.99
 
 
@@ -189,22 +194,39 @@ def test_a_second_process_waits_for_the_first_training_and_loads_its_model(
             load_or_train_model(
                 cache, SMALL, packaged_model_dir(), progress=lambda s, *_: stages.append(s)
             )[1]
-        )
+        ),
+        daemon=True,
     )
-    waiting.start()
-    deadline = time.monotonic() + 60
-    while not stages and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert stages == [WAITING]
-    for name in sorted(p.name for p in elsewhere.glob("model-*")):  # weights last
-        if not name.endswith(".safetensors"):
-            shutil.copy2(elsewhere / name, cache / name)
-    for path in elsewhere.glob("model-*.safetensors"):
-        shutil.copy2(path, cache / path.name)
-    trainer.communicate("")  # the other process finishes and lets go of the lock
+    try:
+        waiting.start()
+        deadline = time.monotonic() + 60
+        while not stages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stages == [WAITING]
+        for name in sorted(p.name for p in elsewhere.glob("model-*")):  # weights last
+            if not name.endswith(".safetensors"):
+                shutil.copy2(elsewhere / name, cache / name)
+        for path in elsewhere.glob("model-*.safetensors"):
+            shutil.copy2(path, cache / path.name)
+        trainer.communicate("", timeout=30)  # the other process ends and lets go of the lock
+    finally:
+        trainer.kill()
     waiting.join(timeout=120)
     assert result == [False]  # loaded what the other process wrote: no second training
     assert "training" not in stages
+
+
+def test_a_file_system_without_locks_still_trains_and_records_the_precision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_locks(handle: object, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    _, trained = load_or_train_model(tmp_path, SMALL, packaged_model_dir())
+    assert trained
+    [report] = tmp_path.glob("model-*.validation.json")
+    assert json.loads(report.read_text(encoding="utf-8"))["bf16"] is fast_bf16()
 
 
 def test_the_two_views_combine_failing_closed() -> None:
