@@ -46,7 +46,7 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 
 def fast_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Whether this CPU computes bfloat16 natively (training then uses it; part of the key)."""
+    """Whether this CPU computes bfloat16 natively (training then uses it)."""
     try:
         flags = set(cpuinfo.read_text(encoding="utf-8", errors="replace").split())
     except OSError:
