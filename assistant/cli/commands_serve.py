@@ -42,6 +42,12 @@ def serve(
             f"no API keys exist (local mode), so the server only binds to loopback, not "
             f"{settings.host}: create one with `mes-ai keys create` or use --host 127.0.0.1"
         )
+    if not any((settings.data_dir / "guard").glob("model-*.safetensors")):
+        who = "one worker trains it, the others wait for it" if workers > 1 else "training it first"
+        console.print(
+            f"the scope guard's model is not trained in this data dir yet: {who} "
+            "(about 2 minutes; `mes-ai guard --warm` does it with a progress bar)"
+        )
     if workers > 1:
         console.print(f"MES AI at http://{settings.host}:{settings.port} with {workers} workers")
         uvicorn.run(
@@ -57,11 +63,6 @@ def serve(
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
         return
-    if not any((settings.data_dir / "guard").glob("model-*.safetensors")):
-        console.print(
-            "the scope guard's model is not trained in this data dir yet: training it first "
-            "(about 2 minutes; `mes-ai guard --warm` does it with a progress bar)"
-        )
     with console.status("loading the model, the index and the scope guard…"):
         try:
             services.warm()
