@@ -8,7 +8,6 @@ mean pooling and L2 normalisation, so its output equals sentence-transformers' e
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -18,9 +17,9 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ import numpy as np
 
 from assistant.atomic import write_json
 from assistant.embeddings import QueryMemo, Vectors, packaged_model_dir
+from assistant.locks import exclusive
 
 Variant = Literal["fp32", "int8"]
 Progress = Callable[[str], None]
@@ -116,16 +116,9 @@ def _valid(folder: Path) -> bool:
         return False
 
 
-@contextmanager
-def _export_lock(root: Path) -> Iterator[None]:
+def _export_lock(root: Path) -> AbstractContextManager[None]:
     """One exporter at a time across processes (server and CLI may start together)."""
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".export.lock").open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive(root / ".export.lock")
 
 
 def _publish(staging: Path, folder: Path) -> None:

@@ -7,15 +7,13 @@ old or the new pointer. Writers take `data_dir/index.lock` so two ingests never 
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import atomic
+from assistant.locks import exclusive
 from assistant.settings import Settings
 
 Stamp = tuple[int, int, int] | None
@@ -99,14 +97,6 @@ class IndexFiles:
             return st.st_mtime_ns, st.st_ino, st.st_size
         return None
 
-    @contextmanager
-    def writer_lock(self) -> Iterator[None]:
+    def writer_lock(self) -> AbstractContextManager[None]:
         """One writer at a time across processes (the lock is released if the writer dies)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+        return exclusive(self.lock_path)

@@ -13,14 +13,11 @@ the rules, the recipe and the base model's weights.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import json
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,6 +26,7 @@ from numpy.typing import NDArray
 
 from assistant import atomic
 from assistant.embeddings import QueryMemo
+from assistant.locks import exclusive
 from guardrails import tuned
 from guardrails.addon import add_on_request
 from guardrails.classifier import (
@@ -54,8 +52,6 @@ FROZEN_LEXICAL_FULL_AT = 10
 """The frozen view's word features: their scale next to the embedding, and the number of known
 words and word pairs from which they count fully (`guardrails.classifier`), chosen on the
 validation split when the frozen view decided alone (bench/RESULTS.md, 2026-12-02)."""
-_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
-"""flock errors of a file system that cannot lock: training goes ahead without the lock."""
 WAITING = "waiting for another process that is training it"
 """The progress stage reported while another process holds the training lock."""
 MEMO_SIZE = 512
@@ -363,7 +359,13 @@ def load_or_train_model(
     cached = _load_cached(path, encoder)
     if cached is not None:
         return cached, False
-    with _training_lock(cache_dir, progress):
+    # one trainer per cache folder: a server and a CLI that start together train once, and
+    # the later one loads what the first wrote (a file system without locks trains unlocked)
+    with exclusive(
+        cache_dir / "training.lock",
+        on_wait=lambda: progress(WAITING, 0, 1),
+        unlocked_if_unsupported=True,
+    ):
         # another process may have trained it meanwhile; a broken cache is removed only here,
         # under the lock, so a good model another process just wrote is never deleted
         cached = _load_cached(path, encoder, remove_broken=True)
@@ -382,28 +384,6 @@ def _load_cached(path: Path, encoder: Encoder, remove_broken: bool = False) -> G
         if remove_broken:
             path.unlink(missing_ok=True)
         return None
-
-
-@contextmanager
-def _training_lock(cache_dir: Path, progress: Progress) -> Iterator[None]:
-    """One trainer at a time per cache folder, across processes: a server and a CLI that
-    start together train once, and the later one loads what the first wrote."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with (cache_dir / "training.lock").open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            progress(WAITING, 0, 1)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        except OSError as exc:
-            if exc.errno not in _NO_LOCKS:
-                raise
-            yield  # a file system without locks (some NFS, CIFS, FUSE mounts): train unlocked
-            return
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _train_and_save(
