@@ -94,7 +94,9 @@ _QUANTITY = re.compile(r"^\s*(how (many|much|long|often)|what (is|are|does))\b",
 
 
 def _greets(message: str) -> bool:
-    """Small talk: a greeting, thanks or a goodbye that asks for nothing more."""
+    """Small talk: a greeting, thanks or a goodbye that asks for nothing more (control
+    characters, which a pasted message may carry, are ignored)."""
+    message = "".join(ch for ch in message if ch.isprintable() or ch.isspace())
     return bool(
         (_GREETING.match(message) or _ALONE.match(message))
         and not _ASKS_MORE.search(message)

@@ -23,6 +23,7 @@ ROUTES: list[tuple[str, Intent]] = [
     ("thanks for the log!", Intent.GREETING),
     ("that’s me done, thanks 👍", Intent.GREETING),
     ("ok, perfect, thanks", Intent.GREETING),
+    ("thnks! \x00\x07", Intent.GREETING),
     ("ok thats me done, thanks", Intent.GREETING),
     ("gday", Intent.GREETING),
     ("afternoon :)", Intent.GREETING),
