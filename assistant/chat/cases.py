@@ -18,20 +18,24 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 """What the chat asks for before drafting (everything else is left as a placeholder)."""
 
 
-def _merge_session(sessions: list[dict[str, Any]], new: dict[str, Any]) -> str:
+def _merge_session(sessions: list[dict[str, Any]], new: dict[str, Any]) -> bool:
+    """Add `new` to the session of its date (or as a new session); False when it adds nothing
+    (the same message sent again: an exercise already recorded that day is not added twice)."""
     for session in sessions:
         if session.get("date") == new["date"]:
+            before = repr(session)
             for key, value in new.items():
                 if key == "exercises":
-                    session.setdefault("exercises", []).extend(value)
+                    known = session.setdefault("exercises", [])
+                    known.extend([e for e in value if e not in known])
                 elif key == "vitals":
                     session.setdefault("vitals", {}).update(value)
                 else:
                     session[key] = value
-            return "updated"
+            return repr(session) != before
     sessions.append(dict(new))
     sessions.sort(key=lambda s: str(s["date"]))
-    return "added"
+    return True
 
 
 def merge_facts(
@@ -59,8 +63,7 @@ def merge_facts(
     if facts.icd10:
         data["icd10"] = facts.icd10
         changes.append(("icd10", facts.icd10))
-    if facts.has_session:
-        _merge_session(data.setdefault("sessions", []), facts.session)
+    if facts.has_session and _merge_session(data.setdefault("sessions", []), facts.session):
         changes.append(("session", str(facts.session["date"])))
     for item in facts.assessments:
         if item not in data.setdefault("assessments", []):

@@ -123,3 +123,17 @@ def test_figures_that_are_not_blood_pressure_are_not_read_as_one(message: str) -
 def test_a_physician_is_never_taken_for_the_client() -> None:
     facts = read_case_facts("letter for Dr. Alan Patel about the new program", TODAY)
     assert facts.client is None and facts.physician == "Dr. Alan Patel"
+
+
+def test_the_same_session_sent_twice_records_its_exercises_once() -> None:
+    from assistant.chat.cases import merge_facts
+
+    message = "session log for Maria today: 3x10 sit-to-stand, 2x12 step-ups, BP 128/82 before"
+    case, changes = merge_facts(None, "Maria", read_case_facts(message, TODAY))
+    assert ("session", "2026-11-25") in changes
+    again, repeated = merge_facts(case, "Maria", read_case_facts(message, TODAY))
+    assert repeated == []
+    assert [e.name for e in again.sessions[0].exercises] == ["Sit-to-stand", "Step-ups"]
+    more, added = merge_facts(again, "Maria", read_case_facts("Maria today: 3x10 squats", TODAY))
+    assert added == [("session", "2026-11-25")]
+    assert len(more.sessions) == 1 and len(more.sessions[0].exercises) == 3
