@@ -74,16 +74,23 @@ def vital_limits(knowledge_dir: Path) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _demand_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _demand_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     from guardrails.rules import compile_pattern, load_vocab
 
     vocab = load_vocab()
-    return compile_pattern("{demand}", vocab), compile_pattern("{reported}", vocab)
+    return (
+        compile_pattern("{demand}", vocab),
+        compile_pattern("{reported}", vocab),
+        compile_pattern("{demand_content}", vocab),
+    )
 
 
 def demands_answer(text: str, rail: Rail | None = None) -> bool:
-    """True when the text demands the clinical answer (not when it reports a client asking)."""
-    demand, reported = _demand_patterns()
+    """True when the text demands the clinical answer (not when it reports a client asking),
+    or asks what that answer is in order to pass it on."""
+    demand, reported, content = _demand_patterns()
+    if content.search(text):
+        return True
     for match in demand.finditer(text):
         if not reported.search(text[max(0, match.start() - 80) : match.start()]):
             return True

@@ -53,6 +53,8 @@ _QUESTION_FORM = re.compile(
     r"\?|^\s*(what|how|when|why|which|who|where|should|can|could|do|does|is|are)\b", re.I
 )
 _OTHER_TOPICS = frozenset({Intent.GREETING, Intent.TIER, Intent.PROFILE_UPDATE})
+_EDIT_RULE = "rule:in_scope.edit_request"
+"""The guard's reason for a request to reword or re-lay-out a draft, and nothing else."""
 _NAME_ONLY = re.compile(r"^(?:Dr\.?\s+)?([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){0,2})$")
 
 
@@ -165,7 +167,9 @@ class ChatService:
         changes = read_profile_changes(text)
 
         turn: Turn
-        if decision.allowed or self._allowed_anyway(
+        if decision.allowed and decision.reason.startswith(_EDIT_RULE):
+            turn = _edit_reply(state)
+        elif decision.allowed or self._allowed_anyway(
             decision.category.value, decision.reason, text, facts, changes, state
         ):
             turn = self._capability(tenant, text, facts, changes, state, conversation.id)
@@ -454,6 +458,8 @@ class ChatService:
         value = " ".join(text.strip().rstrip(".").split())
         if not value or _YES.match(value) or _NO.match(value) or _QUESTION_FORM.search(value):
             return {}
+        if _ANYWAY.search(value):  # "draft it anyway" is not the diagnosis
+            return {}
         if read_profile_changes(value):
             return {}
         if missing == ["referral.physician"] and _NAME_ONLY.match(value):
@@ -599,6 +605,15 @@ class ChatService:
             )
         new_state = _without({**state, "client": client, "last_draft": stored_draft.id}, "draft")
         return Turn(reply="\n\n".join(parts), draft=card, state=new_state)
+
+
+def _edit_reply(state: dict[str, Any]) -> Turn:
+    """Drafts are filled in from templates: say so, and what does change a draft; the
+    conversation's state (a draft waiting for fields) is kept."""
+    reply = say("edit_request")
+    if state.get("last_draft"):
+        reply += "\n\n" + say("edit_request_last", **draft_links(state["last_draft"]))
+    return Turn(reply=reply)
 
 
 def _case_statement(text: str, facts: CaseFacts) -> bool:

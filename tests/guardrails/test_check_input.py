@@ -313,14 +313,7 @@ def test_decision_dict_has_the_public_fields(guard: ScopeGuard) -> None:
     [
         "hmm so about thursday",
         "the blue folder one",
-        pytest.param(
-            "can you do the thing from before but for Maria",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss since the word features weigh more: refused as clinical "
-                "advice (still not answered), where a clarifying question would help more",
-            ),
-        ),
+        "can you do the thing from before but for Maria",
     ],
 )
 def test_fragment_with_no_evidence_of_scope_is_not_answered(guard: ScopeGuard, text: str) -> None:

@@ -58,7 +58,7 @@ def test_only_a_short_message_is_folded() -> None:
 
     long = "could you maek the summary a little more professional and a bit shorter thanks"
     assert len(long) > MAX_CHARS
-    assert default_rails().in_scope(long.replace("maek", "make")) == "in_scope.follow_up"
+    assert default_rails().in_scope(long.replace("maek", "make")) == "in_scope.edit_request"
     assert default_rails().in_scope(long) is None
     assert default_rails().in_scope("maek the summary shorter") == "in_scope.short_reply_with_typos"
 

@@ -112,6 +112,45 @@ def test_a_session_log_is_completed_over_two_turns_and_exports(chat: ChatService
     assert case.referral.physician == "Dr. Alan Patel" and len(case.sessions) == 1
 
 
+def test_draft_it_anyway_leaves_placeholders_and_is_never_taken_as_the_diagnosis(
+    chat: ChatService,
+) -> None:
+    first = chat.reply(
+        TENANT, fresh("session log for Ines today: 2x8 wall push-ups, BP 124/80 before, RPE 4")
+    )
+    assert first.pending == "referral.physician,diagnosis"
+    second = chat.reply(TENANT, "draft it anyway", first.conversation_id)
+    card = second.draft
+    assert card is not None, second.reply
+    assert "anyway" not in card.markdown.lower()
+    assert {"referral.physician", "diagnosis"} <= set(card.missing_fields)
+    case = chat.db.get_case(TENANT, "ines")
+    assert case is not None and len(case.sessions) == 1
+    assert case.referral is None or not case.referral.diagnosis
+
+
+@pytest.mark.parametrize(
+    "request_",
+    ["warmer tone", "numbered list instead of bullets", "make it a bit more formal please",
+     "chattier, it's a text to the client", "drop the sign-off"],
+)
+def test_a_request_to_reword_a_draft_says_drafts_follow_the_facts_and_keeps_the_draft_waiting(
+    chat: ChatService, request_: str
+) -> None:
+    first = chat.reply(
+        TENANT, fresh("session log for Ines today: 2x8 wall push-ups, BP 124/80 before, RPE 4")
+    )
+    edit = chat.reply(TENANT, fresh(request_), first.conversation_id)
+    assert edit.category == "in_scope" and edit.draft is None
+    assert "templates" in edit.reply and "draft it again" in edit.reply
+    assert chat.db.audit_log(TENANT) == []
+    later = chat.reply(TENANT, "Dr. Ruth Okafor, rheumatology; rheumatoid arthritis",
+                       first.conversation_id)
+    assert later.draft is not None and "Dr. Ruth Okafor" in later.draft.markdown
+    again = chat.reply(TENANT, request_, first.conversation_id)
+    assert f"/v1/chat/drafts/{later.draft.id}?format=docx" in again.reply
+
+
 def test_the_case_is_built_up_across_conversations(chat: ChatService) -> None:
     chat.reply(
         TENANT,
