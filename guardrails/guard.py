@@ -173,6 +173,13 @@ class ScopeGuard:
             top = max(cleared, key=lambda c: cleared[c])
             if most_in_scope < bar or cleared[top] >= th.refuse_despite_doubt:
                 return top, f"classifier:{top.value} p={cleared[top]:.2f}"
+        tuned_in = getattr(probs, "tuned_in_scope", 0.0)
+        if th.tuned_sure is not None and tuned_in >= th.tuned_sure:
+            return (
+                Category.IN_SCOPE,
+                f"classifier:in_scope, the tuned view is sure: p={tuned_in:.2f} >= "
+                f"{th.tuned_sure:.2f}, no refusal strong",
+            )
         if most_in_scope >= bar:
             return (
                 Category.CLARIFY,

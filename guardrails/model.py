@@ -121,11 +121,10 @@ class GuardModel:
         with torch.inference_mode():
             hidden, mask = self.encoder.lower([text])
             vector = self.encoder.frozen_embedding(hidden, mask)[0]
-        tuned_row = self.tuned.probabilities(hidden, mask)[0]
-        return fail_closed(
-            dict(zip(self.classes, (float(p) for p in tuned_row), strict=True)),
-            self.frozen.probabilities(vector, text),
-        )
+        tuned = dict(zip(self.classes, (float(p) for p in self.tuned.probabilities(hidden, mask)[0]), strict=True))
+        scores = fail_closed(tuned, self.frozen.probabilities(vector, text))
+        scores.tuned_in_scope = tuned.get(Category.IN_SCOPE, 0.0)
+        return scores
 
     def save(self, path: Path) -> None:
         """The frozen view first and the tuned weights at `path` last: once `path` exists,
@@ -145,9 +144,11 @@ class GuardModel:
 
 
 class Scores(dict[Category, float]):
-    """Category scores that also keep the more confident view's p(in_scope)."""
+    """Category scores that also keep the more confident view's p(in_scope), and the tuned
+    view's own."""
 
     most_in_scope: float = 0.0
+    tuned_in_scope: float = 0.0
 
 
 def fail_closed(first: dict[Category, float], second: dict[Category, float]) -> Scores:

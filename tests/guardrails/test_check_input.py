@@ -375,6 +375,35 @@ def test_when_the_model_s_views_disagree_only_a_strong_refusal_refuses(
     assert not category.allowed or min(in_scope_views) >= bar
 
 
+@pytest.mark.parametrize(
+    ("tuned", "other", "tuned_sure", "expected"),
+    [
+        (0.99, {Category.CLINICAL_ADVICE: 0.6}, 0.97, Category.IN_SCOPE),  # sure, refusal weak
+        (0.95, {Category.CLINICAL_ADVICE: 0.6}, 0.97, Category.CLARIFY),  # not sure enough
+        (0.99, {Category.CLINICAL_ADVICE: 0.85}, 0.97, Category.CLINICAL_ADVICE),  # strong refusal
+        (0.99, {Category.EMERGENCY: 0.4}, 0.97, Category.EMERGENCY),  # emergency comes first
+        (0.99, {Category.CLINICAL_ADVICE: 0.6}, None, Category.CLARIFY),  # switched off
+    ],
+)
+def test_a_message_the_tuned_view_is_sure_of_is_answered_unless_a_refusal_is_strong(
+    guard: ScopeGuard,
+    tuned: float,
+    other: dict[Category, float],
+    tuned_sure: float | None,
+    expected: Category,
+) -> None:
+    judge = ScopeGuard(
+        guard.settings, guard.embedder, thresholds=Thresholds(allow=0.3, tuned_sure=tuned_sure)
+    )
+    scores = fail_closed(
+        {Category.IN_SCOPE: tuned, Category.CLINICAL_ADVICE: 0.01},
+        {Category.IN_SCOPE: 0.2, **other},
+    )
+    scores.tuned_in_scope = tuned
+    category, reason = judge._from_classifier(scores)
+    assert category is expected, reason
+
+
 def test_rules_still_decide_when_the_model_is_unsure(guard: ScopeGuard) -> None:
     decision = _undecided(guard).check_input("how much metformin should she take?")
     assert decision.category is Category.CLINICAL_ADVICE
