@@ -121,7 +121,8 @@ class GuardModel:
         with torch.inference_mode():
             hidden, mask = self.encoder.lower([text])
             vector = self.encoder.frozen_embedding(hidden, mask)[0]
-        tuned = dict(zip(self.classes, (float(p) for p in self.tuned.probabilities(hidden, mask)[0]), strict=True))
+        row = self.tuned.probabilities(hidden, mask)[0]
+        tuned = dict(zip(self.classes, (float(p) for p in row), strict=True))
         scores = fail_closed(tuned, self.frozen.probabilities(vector, text))
         scores.tuned_in_scope = tuned.get(Category.IN_SCOPE, 0.0)
         return scores

@@ -21,8 +21,14 @@ _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
-_MONTH_RX = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_NAME_WORD = r"[A-Z][a-z'’\-]+"
+_MONTH_RX = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)  # whole month words only: "marching 30 seconds" is no date
+_NAME_WORD = r"[A-Z](?=[A-Za-z'’\-])[a-z'’\-]*(?:[A-Z][a-z'’\-]+)?"
+"""A capitalised name word, also "O'Neil", "McDonald", "Smith-Jones" (one inner capital)."""
+_HONORIFIC = r"(?:(?:Mrs|Mr|Ms|Mx|Miss)\.?\s+)?"
+"""A client may be named with a title ("Mrs. Chen"), kept as part of the name."""
 _STOP_NAMES = frozenset(
     {
         "dr", "doctor", "today", "yesterday", "tomorrow", "session", "sessions", "bp", "hr",
@@ -31,6 +37,8 @@ _STOP_NAMES = frozenset(
         "icd", "spo2", "tug", "lefs", "psfs", "goal", "goals", "plan", "notes", "diagnosis",
         "progress", "discharge", "referral", "letter", "summary", "new", "last", "next", "on",
         "for", "with", "by", "yes", "no", "ok", "hi", "hello", "what", "how", "who", "when",
+        "sorry", "correction", "actually", "oops", "thanks", "also", "just", "so", "well",
+        "okay", "update", "note", "change", "fix", "record", "then", "now", "wait",
         *_WEEKDAYS, *_MONTHS,
     }
 )  # fmt: skip
@@ -108,19 +116,21 @@ _KINDS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
 )
 _CLIENT_PATTERNS = (
     re.compile(
-        r"\b(?:for|about|with|of)\s+(?:my\s+)?(?:client|patient)?\s*(" + _NAME_WORD
+        r"\b(?:for|about|with|of)\s+(?:my\s+)?(?:client|patient)?\s*(" + _HONORIFIC + _NAME_WORD
         + r"(?:\s+" + _NAME_WORD + r")?)"
     ),
-    re.compile(r"\b(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)['’]s\b"),
+    re.compile(r"\b(" + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)['’]s\b"),
     re.compile(
-        r"\b(?:client|patient)(?:'s)?\s*(?:name\s*)?(?:is|:)?\s+(" + _NAME_WORD
+        r"\b(?:client|patient)(?:'s)?\s*(?:name\s*)?(?:is|:)?\s+(" + _HONORIFIC + _NAME_WORD
         + r"(?:\s+" + _NAME_WORD + r")?)"
     ),
     re.compile(
-        r"^\s*(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s+(?:was|is|has|had|did|came)\b"
+        r"^\s*(" + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD
+        + r")?)\s+(?:was|is|has|had|did|came)\b"
     ),
     re.compile(
-        r"^\s*(?:new\s+client\s+)?(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s*[:,–-]"
+        r"^\s*(?:new\s+client\s+)?(" + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD
+        + r")?)\s*[:,–-]"
     ),
 )  # fmt: skip
 _REQUEST = re.compile(

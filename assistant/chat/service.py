@@ -53,6 +53,25 @@ _QUESTION_FORM = re.compile(
     r"\?|^\s*(what|how|when|why|which|who|where|should|can|could|do|does|is|are)\b", re.I
 )
 _OTHER_TOPICS = frozenset({Intent.GREETING, Intent.TIER, Intent.PROFILE_UPDATE})
+_NOT_KNOWN = re.compile(
+    r"\b(not sure|unsure|don'?t know|do not know|dunno|no idea|no clue|unknown|tbd|tbc|n/a|"
+    r"not yet|i'?ll (check|find out|ask|get back|look)|will (check|find out|ask)|check later)\b",
+    re.I,
+)
+"""An answer that says the practitioner does not have the fact yet: never stored as one."""
+_DISCHARGE_LIKE = re.compile(
+    r"\b(goals?|met|achieved|independent\w*|completed?|finished|mov(ed|ing)|relocat\w*|"
+    r"insurance|funding|declined|stopped|quit|plateau\w*|hospitali[sz]\w*|transferr\w*|"
+    r"no longer|discharg\w*|graduat\w*)\b",
+    re.I,
+)
+"""Words of a reason for discharge: such an answer fills that field, not the diagnosis."""
+_PRACTITIONER = re.compile(
+    r"\b(\w+olog(ist|y)|surgeon|physician|doctor|gp|physio\w*|therapist|specialist|nurse|"
+    r"practitioner|dr)\b|^\W*$",
+    re.I,
+)
+"""Who someone is, not what the client has: never taken for a diagnosis."""
 _EDIT_RULE = "rule:in_scope.edit_request"
 """The guard's reason for a request to reword or re-lay-out a draft, and nothing else."""
 _NAME_ONLY = re.compile(r"^(?:Dr\.?\s+)?([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){0,2})$")
@@ -227,8 +246,12 @@ class ChatService:
         referral ("right total knee replacement" when asked for the diagnosis on the referral)
         and for a statement that only records a named client's referral or session facts
         ("Maria's physician is Dr. Alan Patel, orthopedic surgery"): nothing clinical is
-        answered, and the output check must find nothing in the message.
+        answered, and the output check must find nothing in the message. The classifier's
+        `emergency` (never a rule's: vitals, signs, crisis words) is overridden only for such a
+        plain answer ("myocardial infarction" as the diagnosis on the referral).
         """
+        if category == "emergency" and reason.startswith("classifier:"):
+            return self._field_answer(text, facts, state.get("draft"))
         if category == "clinical_advice" and reason.startswith("classifier:"):
             return self._field_answer(text, facts, state.get("draft")) or _case_statement(
                 text, facts
@@ -241,7 +264,10 @@ class ChatService:
             return True
         pending = state.get("draft")
         if pending and (
-            facts.has_case_facts or facts.client or self._free_text_answer(text, pending)
+            facts.has_case_facts
+            or facts.client
+            or self._free_text_answer(text, pending)
+            or _not_known_yet(text)
         ):
             return True
         if category == "clarify":
@@ -253,15 +279,19 @@ class ChatService:
     def _field_answer(self, text: str, facts: CaseFacts, pending: dict[str, Any] | None) -> bool:
         """The message only answers the referral fields the chat asked for (no question, no
         statement the output check objects to, nothing left unexplained)."""
-        asked = {"referral.physician", "diagnosis", "referral.specialty"}
+        asked = {
+            "referral.physician", "diagnosis", "referral.specialty", "options.discharge_reason"
+        }
         missing = set((pending or {}).get("missing", []))
         if not missing & asked or len(text) > 200 or _QUESTION_FORM.search(text):
             return False
+        if _discharge_reason_answer(text, facts, pending or {}):
+            return not check_output(text)
         if check_output(text) or facts.has_session or facts.assessments or facts.goals:
             return False
         if facts.physician or facts.specialty or facts.icd10 or facts.diagnosis:
             return "diagnosis" in missing or not facts.leftover
-        return "diagnosis" in missing and bool(self._free_text_answer(text, pending or {}))
+        return bool(self._free_text_answer(text, pending or {}))
 
     # ----------------------------------------------------------------- refusals
     def _refusal(
@@ -330,6 +360,8 @@ class ChatService:
                 return self._draft(
                     tenant, text, facts, state, conversation_id, pending, anyway=not answered
                 )
+            if _not_known_yet(text):
+                return Turn(reply=say("field_later"), pending=",".join(pending.get("missing", [])))
         match routed.intent:
             case Intent.GREETING:
                 key = routed.reason.removeprefix("rule:")
@@ -466,13 +498,20 @@ class ChatService:
             name = _NAME_ONLY.match(value)
             assert name is not None
             return {"physician": f"Dr. {name[1]}"}
-        if "diagnosis" in missing and len(value) <= 200:
-            return {"diagnosis": value}
-        if "options.discharge_reason" in missing and len(value) <= 500:
+        if _NOT_KNOWN.search(value) or not re.search(r"[^\W\d_]{3}", value):
+            return {}
+        discharge = "options.discharge_reason" in missing and len(value) <= 500
+        if discharge and (_DISCHARGE_LIKE.search(value) or "diagnosis" not in missing):
             return {"discharge_reason": value}
+        if "diagnosis" in missing and len(value) <= 200 and not _PRACTITIONER.search(value):
+            return {"diagnosis": value}
         return {}
 
     def _answers_pending(self, text: str, facts: CaseFacts, pending: dict[str, Any]) -> bool:
+        if _discharge_reason_answer(text, facts, pending):
+            facts.discharge_reason = " ".join(text.split()).rstrip(".")
+            facts.goals = []  # "goals met" is the reason, not a new goal called "met"
+            return True
         if (
             facts.client
             and pending.get("client")
@@ -480,8 +519,8 @@ class ChatService:
         ):
             return False
         if facts.has_case_facts:
-            if "diagnosis" in pending.get("missing", []) and not facts.diagnosis and facts.leftover:
-                facts.diagnosis = _capital(facts.leftover)
+            if "diagnosis" in pending.get("missing", []) and not facts.diagnosis:
+                facts.diagnosis = _diagnosis_in(facts.leftover)
             return True
         extra = self._free_text_answer(text, pending)
         for key, value in extra.items():
@@ -605,6 +644,37 @@ class ChatService:
             )
         new_state = _without({**state, "client": client, "last_draft": stored_draft.id}, "draft")
         return Turn(reply="\n\n".join(parts), draft=card, state=new_state)
+
+
+def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any]) -> bool:
+    """A reason for discharge ("goals met", "moving away") sent while the chat asks for it."""
+    return (
+        "options.discharge_reason" in pending.get("missing", [])
+        and not facts.discharge_reason
+        and len(text) <= 500
+        and bool(_DISCHARGE_LIKE.search(text))
+        and not _QUESTION_FORM.search(text)
+        and not (facts.has_session or facts.assessments or facts.physician or facts.diagnosis)
+    )
+
+
+def _diagnosis_in(leftover: str) -> str | None:
+    """What is left of an answer once the physician and specialty are read ("Dr. Ruth Okafor,
+    rheumatology; rheumatoid arthritis"): the parts that name no practitioner and are not a
+    "don't know yet"."""
+    parts = [
+        part.strip(" ()[]-–")
+        for part in re.split(r"[;,()]", leftover)
+        if re.search(r"[^\W\d_]{3}", part)
+        and not _PRACTITIONER.search(part)
+        and not _NOT_KNOWN.search(part)
+    ]
+    return _capital(", ".join(parts)) if parts else None
+
+
+def _not_known_yet(text: str) -> bool:
+    """A short "not sure yet, I'll check" while the chat waits for a draft's fields."""
+    return len(text) < 120 and bool(_NOT_KNOWN.search(text)) and not _QUESTION_FORM.search(text)
 
 
 def _edit_reply(state: dict[str, Any]) -> Turn:

@@ -137,3 +137,30 @@ def test_the_same_session_sent_twice_records_its_exercises_once() -> None:
     more, added = merge_facts(again, "Maria", read_case_facts("Maria today: 3x10 squats", TODAY))
     assert added == [("session", "2026-11-25")]
     assert len(more.sessions) == 1 and len(more.sessions[0].exercises) == 3
+
+
+@pytest.mark.parametrize(
+    ("message", "client", "when", "exercises"),
+    [
+        ("Add a session for Ana Ruiz: marching 30 seconds, 2 sets of 10 heel raises",
+         "Ana Ruiz", "2026-11-25", ["Marching", "Heel raises"]),
+        ("session log for Mrs. Chen today: 3x10 wall push-ups", "Mrs. Chen", "2026-11-25",
+         ["Wall push-ups"]),
+        ("Sorry, it was 3x12 squats today", None, "2026-11-25", None),
+        ("session log for Maria on 3 March: 3x10 squats", "Maria", "2026-03-03", ["Squats"]),
+    ],
+)
+def test_exercise_words_are_not_months_and_titles_are_part_of_a_name(
+    message: str, client: str | None, when: str, exercises: list[str] | None
+) -> None:
+    facts = read_case_facts(message, TODAY)
+    assert facts.client == client
+    assert facts.session["date"] == when
+    if exercises is not None:
+        assert [e["name"] for e in facts.session["exercises"]] == exercises
+
+
+def test_a_physician_name_with_an_apostrophe_is_read_whole() -> None:
+    facts = read_case_facts("letter for Quinn Dale, Dr Sarah O'Neil, orthopedic surgery", TODAY)
+    assert facts.physician == "Dr. Sarah O'Neil" and facts.client == "Quinn Dale"
+    assert not facts.leftover.strip(" ,")

@@ -151,6 +151,62 @@ def test_a_request_to_reword_a_draft_says_drafts_follow_the_facts_and_keeps_the_
     assert f"/v1/chat/drafts/{later.draft.id}?format=docx" in again.reply
 
 
+@pytest.mark.parametrize("diagnosis", ["myocardial infarction in 2024", "hypertension"])
+def test_a_diagnosis_given_when_asked_is_recorded_not_escalated(
+    chat: ChatService, diagnosis: str
+) -> None:
+    first = chat.reply(TENANT, fresh("introduction letter for Omar Haddad, Dr. Lena Park, cardiology"))
+    assert first.pending == "diagnosis"
+    answered = chat.reply(TENANT, fresh(diagnosis), first.conversation_id)
+    assert answered.category == "in_scope", answered.reply
+    assert answered.draft is not None and diagnosis[1:] in answered.draft.markdown
+    audit = chat.db.audit_log(TENANT)  # the guard's verdict was overridden: that is audited
+    assert all(a.reason.startswith("chat action despite guard") for a in audit)
+
+
+def test_a_live_emergency_sent_while_a_field_is_asked_is_still_escalated(chat: ChatService) -> None:
+    first = chat.reply(TENANT, fresh("introduction letter for Omar Haddad, Dr. Lena Park, cardiology"))
+    reply = chat.reply(
+        TENANT, fresh("he just collapsed on the treadmill and isn't breathing"), first.conversation_id
+    )
+    assert reply.category == "emergency" and reply.draft is None
+
+
+def test_not_knowing_a_field_yet_stores_nothing_and_keeps_asking(chat: ChatService) -> None:
+    first = chat.reply(TENANT, fresh("introduction letter for Uma Reid, Dr. Tara Singh, cardiology"))
+    later = chat.reply(TENANT, fresh("not sure yet, I will check the referral"), first.conversation_id)
+    assert later.pending == "diagnosis" and later.draft is None
+    assert "draft it anyway" in later.reply
+    case = chat.db.get_case(TENANT, "uma reid")
+    assert case is not None and not case.diagnosis
+
+
+def test_a_discharge_reason_is_taken_as_the_reason_not_a_goal_or_the_diagnosis(
+    chat: ChatService,
+) -> None:
+    first = chat.reply(TENANT, fresh("discharge summary for Nell Burke"))
+    assert "options.discharge_reason" in (first.pending or "")
+    reason = chat.reply(TENANT, fresh("she met all her goals and moved home"), first.conversation_id)
+    assert reason.category == "in_scope", reason.reply
+    assert reason.pending == "referral.physician,diagnosis"
+    done = chat.reply(
+        TENANT, fresh("Dr. Paul Reyes, orthopedic surgery; right hip replacement"),
+        first.conversation_id,
+    )
+    assert done.draft is not None
+    assert "met all her goals and moved home" in done.draft.markdown
+    case = chat.db.get_case(TENANT, "nell burke")
+    assert case is not None and case.diagnosis == "Right hip replacement" and not case.goals
+
+
+def test_who_the_physician_is_is_never_taken_for_the_diagnosis(chat: ChatService) -> None:
+    first = chat.reply(TENANT, fresh("introduction letter for Carla Dunne"))
+    second = chat.reply(TENANT, fresh("her GP is Dr. Helen Wu, a rheumatologist"), first.conversation_id)
+    assert second.pending == "diagnosis", second.reply
+    case = chat.db.get_case(TENANT, "carla dunne")
+    assert case is not None and not case.diagnosis
+
+
 def test_the_case_is_built_up_across_conversations(chat: ChatService) -> None:
     chat.reply(
         TENANT,
