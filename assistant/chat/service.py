@@ -588,12 +588,14 @@ class ChatService:
             }  # fmt: skip
             return Turn(reply=say("which_client"), state=new_state, pending="client")
         stored = self.db.get_case(tenant, name)
+        kept = _keep_referring_physician(stored, facts)
         try:
             case, _changed = merge_facts(stored, name, facts)
         except CaseInputError as exc:
             return Turn(reply=say("case_invalid", errors="; ".join(exc.errors)))
         assert case.client is not None
         client = case.client.name
+        note = say("physician_kept", client=client, **kept) if kept else ""
         if facts.has_case_facts or stored is None:
             self.db.save_case(tenant, case)
         missing = missing_required(kind, case, options)
@@ -602,6 +604,7 @@ class ChatService:
             questions = "; ".join(label("field_questions", m) for m in missing)
             key = "ask_more_fields" if pending.get("missing") else "ask_fields"
             reply = say(key, kind_label=kind_label, client=client, questions=questions)
+            reply = f"{note}\n\n{reply}" if note else reply
             new_state = {
                 **state,
                 "client": client,
@@ -617,7 +620,7 @@ class ChatService:
         opts: dict[str, Any] = {"date": today.isoformat(), **options}
         if letter_type and kind == "referral-letter":
             opts["letter_type"] = letter_type
-        if kind == "session-log" and facts.has_session:
+        if kind == "session-log" and facts.session.get("date"):  # also "the log for yesterday"
             opts["session"] = facts.session["date"]
         try:
             result = draft(kind, case, parse_options(opts), self.settings.knowledge_dir)
@@ -636,6 +639,8 @@ class ChatService:
             downloads=links,
         )
         parts = [say("draft_ready", kind_label=kind_label, client=client, **links)]
+        if note:
+            parts.append(note)
         if result.missing_fields:
             parts.append(say("draft_placeholders", fields=", ".join(result.missing_fields)))
         if result.warnings:
@@ -656,6 +661,21 @@ def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any
         and not _QUESTION_FORM.search(text)
         and not (facts.has_session or facts.assessments or facts.physician or facts.diagnosis)
     )
+
+
+def _keep_referring_physician(stored: Any, facts: CaseFacts) -> dict[str, str] | None:
+    """A document request that names a physician never replaces the referring physician on
+    file: the same surname keeps the fuller name on file; another doctor is dropped from the
+    facts (with the specialty named beside it) and returned, so the reply can say so."""
+    referral = getattr(stored, "referral", None)
+    on_file = getattr(referral, "physician", None)
+    if not facts.kind or not facts.physician or not on_file:
+        return None
+    named, facts.physician = facts.physician, None
+    if named.split()[-1].lower() == on_file.split()[-1].lower():
+        return None
+    facts.specialty = None
+    return {"named": named, "on_file": on_file}
 
 
 def _diagnosis_in(leftover: str) -> str | None:

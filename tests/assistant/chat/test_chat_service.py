@@ -207,6 +207,41 @@ def test_who_the_physician_is_is_never_taken_for_the_diagnosis(chat: ChatService
     assert case is not None and not case.diagnosis
 
 
+def test_a_letter_request_naming_another_doctor_keeps_the_referring_physician(
+    chat: ChatService,
+) -> None:
+    chat.reply(
+        TENANT,
+        fresh("Nora Bellamy's physician is Dr. Paul Reyes, orthopedic surgery; diagnosis right hip"),
+    )
+    letter = chat.reply(
+        TENANT, fresh("progress update letter to Dr. Green (her cardiologist) for Nora Bellamy")
+    )
+    assert "on file is Dr. Paul Reyes" in letter.reply and "Dr. Green" in letter.reply
+    thanks = chat.reply(TENANT, fresh("thank-you letter to Dr. Reyes for Nora Bellamy"))
+    assert thanks.draft is not None and "Dr. Paul Reyes" in thanks.draft.markdown
+    assert "on file" not in thanks.reply
+    case = chat.db.get_case(TENANT, "nora bellamy")
+    assert case is not None and case.referral is not None
+    assert (case.referral.physician, case.referral.specialty) == (
+        "Dr. Paul Reyes", "orthopedic surgery"
+    )
+
+
+def test_a_log_asked_for_a_date_shows_that_day_s_session_or_says_there_is_none(
+    chat: ChatService,
+) -> None:
+    chat.reply(TENANT, fresh("Tess Gray's physician is Dr. Al Poe, cardiology; diagnosis hypertension"))
+    chat.reply(TENANT, fresh("session log for Tess Gray yesterday: 3x10 squats, BP 120/80 before"))
+    chat.reply(TENANT, fresh("session log for Tess Gray today: 2x10 lunges, BP 118/78 before"))
+    yesterday = chat.reply(TENANT, fresh("session log for Tess Gray for yesterday"))
+    assert yesterday.draft is not None
+    assert "24 November 2026" in yesterday.draft.markdown and "Squats" in yesterday.draft.markdown
+    monday = chat.reply(TENANT, fresh("session log for Tess Gray for Monday"))
+    assert monday.draft is not None
+    assert any("2026-11-23" in w and "not found" in w for w in monday.draft.warnings)
+
+
 def test_the_case_is_built_up_across_conversations(chat: ChatService) -> None:
     chat.reply(
         TENANT,
