@@ -63,6 +63,11 @@ class Answer:
         return [p.text for p in self.passages]
 
 
+MAX_LIST_ITEMS = 20
+"""A list quoted with its lead-in sentence keeps up to this many items (the framework's longest
+has 10: a list is never cut short, "nine red flags" lists nine)."""
+
+
 def split_units(text: str) -> list[str]:
     """Sentences of a passage; a sentence ending in ':' keeps the list that follows it."""
     units: list[str] = []
@@ -83,7 +88,7 @@ def split_units(text: str) -> list[str]:
                 if lines[i].strip():
                     items.append(lines[i].strip())
                 i += 1
-                if len(items) >= 8:
+                if len(items) >= MAX_LIST_ITEMS:
                     break
             if items:
                 sentences[-1] = sentences[-1] + "\n" + "\n".join(items)

@@ -434,3 +434,10 @@ def test_a_question_the_classifier_calls_clinical_is_never_overridden(
     )
     assert reply.category == "clinical_advice" and reply.reply == "not answered"
     assert chat.db.get_case(TENANT, "Rosa Delgado") is None
+
+
+def test_a_quoted_list_is_never_cut_short(chat: ChatService) -> None:
+    reply = chat.reply(TENANT, fresh("Which red flags does METI want me to check every session?"))
+    assert "nine red flags" in reply.reply
+    listed = [line for line in reply.reply.splitlines() if line[:2].rstrip(".").isdigit()]
+    assert len(listed) == 9 and "Abnormal vital signs" in reply.reply
