@@ -291,8 +291,19 @@ def _script_language(text: str, letters: int) -> str | None:
     return _SCRIPT_NAMES[script]
 
 
+def _inside(text: str, start: int) -> bool:
+    """Whether position `start` is inside a sentence (not its first word)."""
+    return bool(text[:start].strip()) and not re.search(r"[.!?:;\n]\s*[\"'“‘(]*$", text[:start])
+
+
 def _word_language(text: str) -> str | None:
-    tokens = [t for t in _TOKEN.findall(text) if t.replace("'", "").replace("’", "").isalpha()]
+    # a capitalised word inside a sentence is a name ("for Mia Lo"), not a word of the language
+    tokens = [
+        m.group(0)
+        for m in _TOKEN.finditer(text)
+        if m.group(0).replace("'", "").replace("’", "").isalpha()
+        and not (m.group(0)[:1].isupper() and m.group(0)[1:].islower() and _inside(text, m.start()))
+    ]
     # an all-capitals token is an abbreviation ("ER", "PA", "TKR", "AI"): no evidence either way
     words = [w.lower() for w in tokens if len(w) == 1 or not w.isupper()]
     # one-letter words count only as foreign evidence ("w", "v", "e"), never as a word of

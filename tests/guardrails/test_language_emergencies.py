@@ -196,6 +196,8 @@ ORDINARY = [
 # quoted phrase stay English (the English rails and the model read them).
 ENGLISH = [
     "my client Łukasz Wójcik from Kraków asked whether ibuprofen is ok with his knee",
+    "progress summary for Mia Lo",  # names that are also Italian words ("mia", "lo")
+    "thank-you letter for Dr. Del Monte about Ana Con",
     'client said "me duele el pecho" yesterday, she\'s fine now, how do I document it',
     "Can she take Nurofen or Voltaren Forte with metoprolol before the session?",
     "Ben and Dan from the PA program asked about post-op ten reps non weight bearing",
