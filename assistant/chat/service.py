@@ -72,6 +72,17 @@ _PRACTITIONER = re.compile(
     re.I,
 )
 """Who someone is, not what the client has: never taken for a diagnosis."""
+_LIVE_STATE = re.compile(
+    r"\b(now|right now|just|suddenly|currently|still|at the moment|today|isn'?t|is not|aren'?t|"
+    r"can'?t|cannot|won'?t|doesn'?t|not (breathing|responding|answering|moving|making sense)|"
+    r"looks?|seems?|feels?|going|gone|went|turn(ed|ing)|getting|collaps\w*|fell|fall(ing|en)|"
+    r"faint\w*|passed out|vomit\w*|bleed\w*|sweat\w*|pale|gr[ae]y|blue|clammy|confused|"
+    r"dizzy|breath\w*|unconscious|unresponsive|seiz\w*|slurr\w*|me|my|i|i'm|we)\b",
+    re.I,
+)
+"""Words of someone's state right now, or of the practitioner speaking: an answer with them is
+never taken as a field when the guard's model saw an emergency (a false escalation is the safe
+error)."""
 _EDIT_RULE = "rule:in_scope.edit_request"
 """The guard's reason for a request to reword or re-lay-out a draft, and nothing else."""
 _NAME_ONLY = re.compile(r"^(?:Dr\.?\s+)?([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){0,2})$")
@@ -248,10 +259,12 @@ class ChatService:
         ("Maria's physician is Dr. Alan Patel, orthopedic surgery"): nothing clinical is
         answered, and the output check must find nothing in the message. The classifier's
         `emergency` (never a rule's: vitals, signs, crisis words) is overridden only for such a
-        plain answer ("myocardial infarction" as the diagnosis on the referral).
+        plain answer ("myocardial infarction" as the diagnosis on the referral) that says
+        nothing of anyone's state right now.
         """
         if category == "emergency" and reason.startswith("classifier:"):
-            return self._field_answer(text, facts, state.get("draft"))
+            live = _LIVE_STATE.search(text)
+            return not live and self._field_answer(text, facts, state.get("draft"))
         if category == "clinical_advice" and reason.startswith("classifier:"):
             return self._field_answer(text, facts, state.get("draft")) or _case_statement(
                 text, facts

@@ -164,12 +164,24 @@ def test_a_diagnosis_given_when_asked_is_recorded_not_escalated(
     assert all(a.reason.startswith("chat action despite guard") for a in audit)
 
 
-def test_a_live_emergency_sent_while_a_field_is_asked_is_still_escalated(chat: ChatService) -> None:
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he just collapsed on the treadmill and isn't breathing",  # a rule's emergency
+        "she looks really unwell and isn't making sense",  # the model's alone
+        "he has gone very pale and quiet",
+        "he seems out of it",
+    ],
+)
+def test_a_live_emergency_sent_while_a_field_is_asked_is_still_escalated(
+    chat: ChatService, message: str
+) -> None:
     first = chat.reply(TENANT, fresh("introduction letter for Omar Haddad, Dr. Lena Park, cardiology"))
-    reply = chat.reply(
-        TENANT, fresh("he just collapsed on the treadmill and isn't breathing"), first.conversation_id
-    )
+    assert first.pending == "diagnosis"
+    reply = chat.reply(TENANT, fresh(message), first.conversation_id)
     assert reply.category == "emergency" and reply.draft is None
+    case = chat.db.get_case(TENANT, "omar haddad")
+    assert case is not None and not case.diagnosis
 
 
 def test_not_knowing_a_field_yet_stores_nothing_and_keeps_asking(chat: ChatService) -> None:
