@@ -291,18 +291,23 @@ def _script_language(text: str, letters: int) -> str | None:
     return _SCRIPT_NAMES[script]
 
 
-def _inside(text: str, start: int) -> bool:
-    """Whether position `start` is inside a sentence (not its first word)."""
-    return bool(text[:start].strip()) and not re.search(r"[.!?:;\n]\s*[\"'“‘(]*$", text[:start])
+_SENTENCE_START = re.compile(r"[.!?:;\n]\s*[\"'“‘(]*$")
+
+
+def _inside(text: str, start: int, first: int) -> bool:
+    """Whether the word at `start` is inside a sentence: not the text's first word (at
+    `first`) nor one right after a sentence's end (only the few characters before are read)."""
+    return start > first and not _SENTENCE_START.search(text, max(0, start - 12), start)
 
 
 def _word_language(text: str) -> str | None:
     # a capitalised word inside a sentence is a name ("for Mia Lo"), not a word of the language
+    first = len(text) - len(text.lstrip())
     tokens = [
-        m.group(0)
+        word
         for m in _TOKEN.finditer(text)
-        if m.group(0).replace("'", "").replace("’", "").isalpha()
-        and not (m.group(0)[:1].isupper() and m.group(0)[1:].islower() and _inside(text, m.start()))
+        if (word := m.group(0)).replace("'", "").replace("’", "").isalpha()
+        and not (word[:1].isupper() and word[1:].islower() and _inside(text, m.start(), first))
     ]
     # an all-capitals token is an abbreviation ("ER", "PA", "TKR", "AI"): no evidence either way
     words = [w.lower() for w in tokens if len(w) == 1 or not w.isupper()]
