@@ -52,10 +52,10 @@ class ChatSession:
             self.error(str(exc) or "conversation not found")
             return True
         self.conversation_id = reply.conversation_id
-        self.out.print(Markdown(reply.reply))
+        self.out.print(Markdown(reply.reply), soft_wrap=False)  # wrapped: never cropped
         if reply.draft is not None:
             self.last_draft_id = reply.draft.id
-            self.out.print(Markdown(reply.draft.markdown))
+            self.out.print(Markdown(reply.draft.markdown), soft_wrap=False)
             self.out.print("Save it with /save FILE (.md, .docx or .pdf).", markup=False)
         return True
 

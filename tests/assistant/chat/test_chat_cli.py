@@ -70,3 +70,20 @@ def test_the_command_refuses_a_bad_tenant() -> None:
 
     result = CliRunner().invoke(app, ["chat", "--tenant", "bad tenant!"])
     assert result.exit_code == 2 and "error:" in result.output
+
+
+def test_long_list_items_are_wrapped_not_cut_at_the_terminal_width(chat: ChatService) -> None:
+    out = io.StringIO()
+    narrow = Console(file=out, width=50, soft_wrap=True)  # as `mes-ai chat` builds its console
+    session = ChatSession(chat, "local", narrow, Console(file=io.StringIO()))
+    feed = iter(["hello"])
+
+    def read(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    session.run(read)
+    text = " ".join(out.getvalue().split())
+    assert "I can also write referral letters, progress summaries and discharge summaries" in text
