@@ -33,7 +33,7 @@ from assistant.chat.schemas import (
 )
 from assistant.chat.tier_text import tier_answer
 from assistant.chat.wording import label, replies, say
-from assistant.models import CaseInputError, PractitionerProfile
+from assistant.models import CaseInputError, ClientCase, PractitionerProfile
 from assistant.storage import ConversationRecord, Database
 from guardrails.output import check_output
 
@@ -676,12 +676,11 @@ def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any
     )
 
 
-def _keep_referring_physician(stored: Any, facts: CaseFacts) -> dict[str, str] | None:
+def _keep_referring_physician(stored: ClientCase | None, facts: CaseFacts) -> dict[str, str] | None:
     """A document request that names a physician never replaces the referring physician on
     file: the same surname keeps the fuller name on file; another doctor is dropped from the
     facts (with the specialty named beside it) and returned, so the reply can say so."""
-    referral = getattr(stored, "referral", None)
-    on_file = getattr(referral, "physician", None)
+    on_file = stored.referral.physician if stored and stored.referral else None
     if not facts.kind or not facts.physician or not on_file:
         return None
     named, facts.physician = facts.physician, None

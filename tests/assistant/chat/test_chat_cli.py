@@ -14,9 +14,12 @@ from assistant.cli.commands_chat import ChatSession
 from tests.assistant.chat.conftest import fresh
 
 
-def run(chat: ChatService, lines: list[str]) -> tuple[str, str]:
+def run(
+    chat: ChatService, lines: list[str], width: int = 120, soft_wrap: bool = False
+) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    session = ChatSession(chat, "local", Console(file=out, width=120), Console(file=err, width=120))
+    console = Console(file=out, width=width, soft_wrap=soft_wrap)
+    session = ChatSession(chat, "local", console, Console(file=err, width=120))
     feed: Iterator[str] = iter(lines)
 
     def read(prompt: str) -> str:
@@ -73,17 +76,6 @@ def test_the_command_refuses_a_bad_tenant() -> None:
 
 
 def test_long_list_items_are_wrapped_not_cut_at_the_terminal_width(chat: ChatService) -> None:
-    out = io.StringIO()
-    narrow = Console(file=out, width=50, soft_wrap=True)  # as `mes-ai chat` builds its console
-    session = ChatSession(chat, "local", narrow, Console(file=io.StringIO()))
-    feed = iter(["hello"])
-
-    def read(prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    session.run(read)
-    text = " ".join(out.getvalue().split())
+    out, _ = run(chat, ["hello"], width=50, soft_wrap=True)  # soft_wrap as `mes-ai chat` has it
+    text = " ".join(out.split())
     assert "I can also write referral letters, progress summaries and discharge summaries" in text

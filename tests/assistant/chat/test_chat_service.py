@@ -151,13 +151,22 @@ def test_a_request_to_reword_a_draft_says_drafts_follow_the_facts_and_keeps_the_
     assert f"/v1/chat/drafts/{later.draft.id}?format=docx" in again.reply
 
 
+def _asked_for_the_diagnosis(chat: ChatService, request: str) -> str:
+    """A letter request for a new client whose physician is given: the chat asks only for the
+    diagnosis. Returns the conversation."""
+    first = chat.reply(TENANT, fresh(request))
+    assert first.pending == "diagnosis", first.reply
+    return first.conversation_id
+
+
 @pytest.mark.parametrize("diagnosis", ["myocardial infarction in 2024", "hypertension"])
 def test_a_diagnosis_given_when_asked_is_recorded_not_escalated(
     chat: ChatService, diagnosis: str
 ) -> None:
-    first = chat.reply(TENANT, fresh("introduction letter for Omar Haddad, Dr. Lena Park, cardiology"))
-    assert first.pending == "diagnosis"
-    answered = chat.reply(TENANT, fresh(diagnosis), first.conversation_id)
+    conversation = _asked_for_the_diagnosis(
+        chat, "introduction letter for Omar Haddad, Dr. Lena Park, cardiology"
+    )
+    answered = chat.reply(TENANT, fresh(diagnosis), conversation)
     assert answered.category == "in_scope", answered.reply
     assert answered.draft is not None and diagnosis[1:] in answered.draft.markdown
     audit = chat.db.audit_log(TENANT)  # the guard's verdict was overridden: that is audited
@@ -176,17 +185,20 @@ def test_a_diagnosis_given_when_asked_is_recorded_not_escalated(
 def test_a_live_emergency_sent_while_a_field_is_asked_is_still_escalated(
     chat: ChatService, message: str
 ) -> None:
-    first = chat.reply(TENANT, fresh("introduction letter for Omar Haddad, Dr. Lena Park, cardiology"))
-    assert first.pending == "diagnosis"
-    reply = chat.reply(TENANT, fresh(message), first.conversation_id)
+    conversation = _asked_for_the_diagnosis(
+        chat, "introduction letter for Omar Haddad, Dr. Lena Park, cardiology"
+    )
+    reply = chat.reply(TENANT, fresh(message), conversation)
     assert reply.category == "emergency" and reply.draft is None
     case = chat.db.get_case(TENANT, "omar haddad")
     assert case is not None and not case.diagnosis
 
 
 def test_not_knowing_a_field_yet_stores_nothing_and_keeps_asking(chat: ChatService) -> None:
-    first = chat.reply(TENANT, fresh("introduction letter for Uma Reid, Dr. Tara Singh, cardiology"))
-    later = chat.reply(TENANT, fresh("not sure yet, I will check the referral"), first.conversation_id)
+    conversation = _asked_for_the_diagnosis(
+        chat, "introduction letter for Uma Reid, Dr. Tara Singh, cardiology"
+    )
+    later = chat.reply(TENANT, fresh("not sure yet, I will check the referral"), conversation)
     assert later.pending == "diagnosis" and later.draft is None
     assert "draft it anyway" in later.reply
     case = chat.db.get_case(TENANT, "uma reid")
