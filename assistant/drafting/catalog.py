@@ -76,13 +76,20 @@ class Thresholds(_Loose):
     source: str | list[str] | None = None
 
 
+ReportBlock = Literal[
+    "measures", "program", "vitals_response", "hr_ceiling", "glucose", "glucose_limits",
+    "vitals_summary", "oxygen",
+]
+"""The content blocks of `_blocks.md.j2`'s specialty_report a profile may pick."""
+
+
 class Specialty(_Loose):
     """What letters to one kind of physician report and ask for (specialties.yaml)."""
 
     id: str
     label: str
     aliases: list[str] = Field(default_factory=list)
-    report: list[str] = Field(default_factory=list)
+    report: list[ReportBlock] = Field(default_factory=list)
     measure_ids: list[str] = Field(default_factory=list)
     measure_keywords: list[str] = Field(default_factory=list)
     asks: list[str] = Field(default_factory=list)

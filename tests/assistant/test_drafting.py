@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from assistant.drafting import LETTER_TYPES, Draft, DraftError, DraftOptions, draft, unsupported
+from assistant.drafting.catalog import Specialty
 from assistant.models import ClientCase, parse_case
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
@@ -220,6 +222,9 @@ def test_red_flag_in_the_example_low_back_pain_case() -> None:
         ("endocrinology", ["Blood glucose before and after sessions", "Glucose limits in use"], ["Heart-rate and blood-pressure response"]),
         ("neurology", ["Timed Up and Go, s"], ["LEFS", "Heart-rate and blood-pressure response"]),
         ("primary care", ["Vital signs (most recent sessions)", "LEFS, points"], ["Heart-rate ceiling"]),
+        ("rheumatologist", ["30-second chair stand, reps", "Current program"], ["Vital signs", "LEFS"]),
+        ("oncology", ["Vital signs (most recent sessions)", "Current program"], ["LEFS", "RPE |"]),
+        ("pulmonology", ["Vital signs (most recent sessions)"], ["Oxygen saturation and", "LEFS"]),
     ],
 )
 def test_specialty_changes_what_a_letter_reports(
@@ -253,6 +258,9 @@ def test_cardiology_and_orthopedic_letters_differ() -> None:
         ("neurologist", "Fall precautions"),
         ("physiotherapy", "Your discharge status, home program"),
         ("chiropractor", "Spinal precautions"),
+        ("pulmonologist", "The lowest oxygen saturation (SpO2)"),
+        ("rheumatology", "Joints to protect, or loading to avoid, during a flare"),
+        ("oncologist", "Blood-count values below which sessions should pause"),
     ],
 )
 def test_clearance_request_asks_what_the_specialty_can_answer(specialty: str, ask: str) -> None:
@@ -260,6 +268,19 @@ def test_clearance_request_asks_what_the_specialty_can_answer(specialty: str, as
                   to_specialty=specialty)
     assert ask in result.markdown
     assert "The diagnosis and ICD-10 code (please confirm E11.9)" in result.markdown
+
+
+def test_a_pulmonology_letter_reports_oxygen_saturation_when_sessions_recorded_it() -> None:
+    result = make("referral-letter", case_of("copd"), letter_type="progress-update",
+                  to_specialty="respirologist")
+    table = result.markdown.split("**Oxygen saturation and exertion (most recent sessions)**")[1]
+    assert "| Session | SpO2 before (%) | SpO2 after (%) | RPE |" in table
+    assert unsupported(result) == []
+
+
+def test_a_profile_naming_an_unknown_report_block_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="report"):
+        Specialty.model_validate({"id": "x", "label": "X", "report": ["vitals_sumary"]})
 
 
 def test_specialty_defaults_to_the_referral_and_unknown_ones_fall_back_with_a_warning() -> None:
