@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest ingest bench clean guard-model browser-deps test-scale
+.PHONY: run test install lint typecheck pytest ingest bench clean guard-model browser-deps test-scale exclusions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: install
 
 clean:
 	rm -rf .mes-data .pytest_cache .mypy_cache .ruff_cache
+
+# After adding a blind set or guard test sentences: keep them out of the guard's training data.
+exclusions: install
+	$(BIN)/python -m guardrails.exclusions
 
 # Not in CI: the API tests against `chroma run` and a Debian PostgreSQL with 2 uvicorn workers.
 test-scale: install
