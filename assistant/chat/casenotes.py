@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from assistant.chat.limitnotes import read_limits
 from assistant.drafting import catalog
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -25,7 +26,7 @@ _MONTH_RX = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )  # whole month words only: "marching 30 seconds" is no date
-_NAME_WORD = r"[A-Z](?=[A-Za-z'’\-])[a-z'’\-]*(?:[A-Z][a-z'’\-]+)?"
+_NAME_WORD = r"[A-Z](?=[A-Za-z'’\-])[a-z'’\-]*(?:[A-Z][a-z'’\-]+)?(?![A-Za-z])"
 """A capitalised name word, also "O'Neil", "McDonald", "Smith-Jones" (one inner capital)."""
 _HONORIFIC = r"(?:(?:Mrs|Mr|Ms|Mx|Miss)\.?\s+)?"
 """A client may be named with a title ("Mrs. Chen"), kept as part of the name."""
@@ -46,6 +47,8 @@ _STOP_NAMES = frozenset(
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RX + r"(?:\s+(\d{4}))?\b", re.I)
 _DATE_MD = re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I)
+_DATE_SLASH = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/%])")
+_SCALE_BEFORE = re.compile(r"\b(rpe|pain|effort|borg|scale|rated?|nprs|vas|score)\W{0,3}$", re.I)
 _DATE_REL = re.compile(r"\b(today|this morning|this afternoon|tonight|yesterday)\b", re.I)
 _DATE_WEEKDAY = re.compile(r"\b(?:(last|this|on)\s+)?(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 
@@ -82,9 +85,18 @@ _LOAD_RX = re.compile(r"(?:@|at|with|using)?\s*(" + _LOAD + r")", re.I)
 
 _DR = re.compile(r"\b(?:Dr|DR|dr|Doctor)\.?\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})")
 _ICD = re.compile(r"(?:\b(?i:icd-?10)\s*(?:code)?[:\s]*)?\b([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
+_UNTIL_REFERRED = r"(?:(?!\b(?:referred|ref(?:'d)?|sent)\s+(?:by|from)\b)[^.;\n])"
+"""A character of a diagnosis: it stops where "referred by" (who sent the client) begins."""
 _DIAGNOSIS = re.compile(
-    r"\b(?:diagnosis|dx|diagnosed with)\s*(?:is|was|:|-|of)?\s*([^.;\n]+)|"
+    r"\b(?:diagnosis|dx|diagnosed with)\s*(?:is|was|:|-|of)?\s*(" + _UNTIL_REFERRED + r"+)|"
     r"\breferred\b[^.;\n]{0,60}?\b(?:for|with|after)\s+(?:a\s+|an\s+)?([^.;,\n]+)",
+    re.I,
+)
+_INTAKE_DIAGNOSIS = re.compile(
+    # "new client Ann Wu, 57, type 2 diabetes, referred by ...": the name is blanked by then
+    r"^(?:\s*new\s+(?:client|patient|pt)\b[\s:,-]*|\s+,\s*)"
+    r"(?:\d{1,3}\s*(?:yo|y/?o|years?\s+old)?\s*,\s*)?"
+    r"([^.;\n]*?[A-Za-z]{3}[^.;\n]*?)\s*,?\s*\b(?:referred|ref(?:'d)?|sent)\s+(?:by|from)\b",
     re.I,
 )
 _GOAL = re.compile(r"\bgoals?\s*(?:is|are|:|-)?\s*(?:to\s+)?([^.;\n]+)", re.I)
@@ -161,6 +173,7 @@ class CaseFacts:
     goals: list[str] = field(default_factory=list)
     precautions: list[str] = field(default_factory=list)
     discharge_reason: str | None = None
+    limits: dict[str, Any] = field(default_factory=dict)
     leftover: str = ""
 
     @property
@@ -179,6 +192,7 @@ class CaseFacts:
             or self.goals
             or self.precautions
             or self.discharge_reason
+            or self.limits
         )
 
 
@@ -229,6 +243,20 @@ def _month_day(today: dt.date, month: str, day: str, year: str | None) -> dt.dat
     return when
 
 
+def _slash_date(today: dt.date, first: str, second: str, year: str | None) -> dt.date | None:
+    """11/28 is 28 November; 28/11 too. When both could be a month (3/4), month first."""
+    a, b = int(first), int(second)
+    month, day = (b, a) if a > 12 else (a, b)
+    full_year = (2000 + int(year) if len(year) == 2 else int(year)) if year else today.year
+    try:
+        when = dt.date(full_year, month, day)
+    except ValueError:
+        return None
+    if not year and when > today:
+        when = when.replace(year=when.year - 1)
+    return when
+
+
 def read_date(text: _Text, today: dt.date) -> dt.date | None:
     """The first date in the text (blanked out once read)."""
     rest = text.rest
@@ -243,6 +271,9 @@ def read_date(text: _Text, today: dt.date) -> dt.date | None:
         candidates.append((m.start(), m.end(), _month_day(today, m[2], m[1], m[3])))
     for m in _DATE_MD.finditer(rest):
         candidates.append((m.start(), m.end(), _month_day(today, m[1], m[2], m[3])))
+    for m in _DATE_SLASH.finditer(rest):
+        if not _SCALE_BEFORE.search(rest[max(0, m.start() - 12) : m.start()]):
+            candidates.append((m.start(), m.end(), _slash_date(today, m[1], m[2], m[3])))
     for m in _DATE_REL.finditer(rest):
         offset = 1 if m[1].lower() == "yesterday" else 0
         candidates.append((m.start(), m.end(), today - dt.timedelta(days=offset)))
@@ -490,12 +521,15 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         facts.physician = "Dr. " + dr[1]
         text.take(dr.start(), dr.end())
     facts.specialty = read_specialty(text)
+    facts.limits, spans = read_limits(text.rest)
+    for start, end in spans:
+        text.take(start, end)
     icd = _ICD.search(text.rest)
     if icd:
         facts.icd10 = icd[1].upper()
         text.take(icd.start(), icd.end())
     facts.discharge_reason = _first(_DISCHARGE, text)
-    facts.diagnosis = _first(_DIAGNOSIS, text)
+    facts.diagnosis = _first(_DIAGNOSIS, text) or _first(_INTAKE_DIAGNOSIS, text)
     facts.goals = [g for g in [_first(_GOAL, text)] if g]
     facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p]
     report, observed, plan = _first(_REPORT, text), _first(_OBSERVED, text), _first(_PLAN, text)

@@ -71,6 +71,9 @@ def merge_facts(
             changes.append(
                 ("assessment", f"{item['measure']} {item['value']:g} {item['unit'] or ''}")
             )
+    if facts.limits and any(data.get("limits", {}).get(k) != v for k, v in facts.limits.items()):
+        data["limits"] = {**data.get("limits", {}), **facts.limits}
+        changes.append(("limits", limits_text(facts.limits)))
     for goal in facts.goals:
         data.setdefault("goals", []).append({"text": goal[:1].upper() + goal[1:]})
         changes.append(("goal", goal))
@@ -81,6 +84,20 @@ def merge_facts(
         return ClientCase.model_validate(data), changes
     except ValidationError as exc:
         raise CaseInputError(validation_messages(exc)) from exc
+
+
+def limits_text(limits: dict[str, Any]) -> str:
+    """The limits as a practitioner would say them: "BP up to 150/95, HR up to 120"."""
+    parts = []
+    if "bp_max" in limits:
+        parts.append(f"BP up to {limits['bp_max']}")
+    if "hr_max" in limits:
+        parts.append(f"HR up to {limits['hr_max']}")
+    if "glucose_min" in limits and "glucose_max" in limits:
+        parts.append(f"glucose {limits['glucose_min']}–{limits['glucose_max']} mg/dL")
+    if "spo2_min" in limits:
+        parts.append(f"SpO2 at or above {limits['spo2_min']}%")
+    return ", ".join(parts)
 
 
 def missing_required(kind: str, case: ClientCase, options: dict[str, Any]) -> list[str]:

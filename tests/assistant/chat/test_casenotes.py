@@ -85,6 +85,21 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("session log for Maria on 2026-11-20: 3x8 deadlift with 12 kg", {
         "session": {"date": "2026-11-20",
                     "exercises": [{"name": "Deadlift", "sets": 3, "reps": 8, "load": "12 kg"}]}}),
+    # intake lines: the diagnosis stops where "referred by" begins; limits are limits
+    ("New client Ann Wu, diagnosis: type 2 diabetes, referred by Dr. Priya Nair, endocrinology.",
+     {"client": "Ann Wu", "diagnosis": "type 2 diabetes", "physician": "Dr. Priya Nair"}),
+    ("new client Bob Diaz, 71, COPD, referred by Dr. Lena Kim, pulmonology. SpO2 must stay at or "
+     "above 88%", {"client": "Bob Diaz", "diagnosis": "COPD", "specialty": "pulmonology",
+                   "limits": {"spo2_min": 88}, "session": {}}),
+    ("Ann Wu's physician limits: blood pressure up to 150/95, blood glucose 100 to 250",
+     {"client": "Ann Wu", "limits": {"bp_max": "150/95", "glucose_min": 100, "glucose_max": 250},
+      "session": {}, "diagnosis": None}),
+    ("her cardiologist cleared her with HR limit 120 and BP max 160/100",
+     {"client": None, "limits": {"hr_max": 120, "bp_max": "160/100"}, "session": {}}),
+    ("session log for Ann today: 2x10 sit-to-stand, BP 155/92 before, glucose 140 before",
+     {"limits": {}, "session": {"date": "2026-11-25",
+      "vitals": {"bp_pre": "155/92", "glucose_pre": 140},
+      "exercises": [{"name": "Sit-to-stand", "sets": 2, "reps": 10}]}}),
 ]  # fmt: skip
 
 
@@ -105,6 +120,10 @@ def test_reads_case_facts(message: str, expected: dict[str, Any]) -> None:
         ("session log for Maria yesterday: 3x10 squats", "2026-11-24"),
         ("session log for Maria on 30 December: 3x10 squats", "2025-12-30"),
         ("session log for Maria: 3x10 squats", "2026-11-25"),
+        ("session log for Maria 11/18: 3x10 squats", "2026-11-18"),
+        ("session log for Maria 18/11: 3x10 squats, RPE 5/10", "2026-11-18"),
+        ("session log for Maria 12/20: 3x10 squats", "2025-12-20"),
+        ("session log for Maria: 3x10 squats, pain 3/10 after", "2026-11-25"),
     ],
 )
 def test_dates_are_relative_to_the_injected_today(message: str, when: str) -> None:

@@ -1,0 +1,72 @@
+"""Reading the physician's exercise limits out of a message.
+
+"her physician's limits: BP up to 150/95, HR max 120, glucose 100 to 250, SpO2 at or above 88%"
+-> {"bp_max": "150/95", "hr_max": 120, "glucose_min": 100, "glucose_max": 250, "spo2_min": 88}.
+A number is a limit only when words of a limit stand between the vital sign and it ("up to",
+"under", "max", "limit", "at or above"); a glucose range needs the word "limit(s)" or "range"
+in the message. Everything else stays a session reading.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_UPPER = (
+    r"(?:(?:limit(?:ed)?|max(?:imum)?|cap(?:ped)?|ceiling)\s*(?:of|to|at|is|:|-)?\s*"
+    r"(?:up to|under|below)?|up to|under|below|less than|no (?:more|higher) than|"
+    r"not (?:above|over|to exceed)|<=?|≤)"
+)
+_LOWER = (
+    r"(?:(?:must|should|to|has to)\s+)?(?:stay|be|remain|kept)?\s*"
+    r"(?:at or above|above|over|>=?|≥|not below|no lower than|at least|min(?:imum)?\s*(?:of)?)"
+)
+_BP = re.compile(
+    r"\b(?:bp|blood pressure)\s*" + _UPPER + r"\s*(\d{2,3})\s*/\s*(\d{2,3})\b"
+    r"|\b(?:max(?:imum)?|limit)\s+(?:bp|blood pressure)\s*(?:of|is|:|to|at)?\s*"
+    r"(\d{2,3})\s*/\s*(\d{2,3})\b",
+    re.I,
+)
+_HR = re.compile(
+    r"\b(?:hr|heart rate|pulse)\s*" + _UPPER + r"\s*(\d{2,3})\b(?!\s*/)"
+    r"|\b(?:max(?:imum)?|limit)\s+(?:hr|heart rate)\s*(?:of|is|:|to|at)?\s*(\d{2,3})\b(?!\s*/)",
+    re.I,
+)
+_SPO2 = re.compile(
+    r"\b(?:spo2|sp02|sats?|o2 sat\w*|oxygen saturation|saturation)\s*" + _LOWER
+    + r"\s*(\d{2})\s*%?",
+    re.I,
+)
+_GLUCOSE = re.compile(
+    r"\b(?:blood\s+)?(?:glucose|sugar|bg)\s*(?:limits?|range|between|:|of|is|\s)*"
+    r"(\d{2,3})\s*(?:-|–|to|and)\s*(\d{2,3})\b(?!\s*/)",
+    re.I,
+)
+_RANGE_CUE = re.compile(r"\b(limits?|range|between|keep)\b", re.I)
+
+
+def read_limits(text: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """The limits the message gives and the character spans they were read from."""
+    limits: dict[str, Any] = {}
+    spans: list[tuple[int, int]] = []
+    m = _BP.search(text)
+    if m:
+        systolic, diastolic = (int(g) for g in (m[1] or m[3], m[2] or m[4]))
+        if 80 <= systolic <= 250 and 40 <= diastolic < systolic:
+            limits["bp_max"] = f"{systolic}/{diastolic}"
+            spans.append(m.span())
+    m = _HR.search(text)
+    if m and 60 <= int(m[1] or m[2]) <= 220:
+        limits["hr_max"] = int(m[1] or m[2])
+        spans.append(m.span())
+    m = _SPO2.search(text)
+    if m and 70 <= int(m[1]) <= 100:
+        limits["spo2_min"] = int(m[1])
+        spans.append(m.span())
+    m = _GLUCOSE.search(text)
+    if m and _RANGE_CUE.search(text):
+        low, high = int(m[1]), int(m[2])
+        if 40 <= low < high <= 600:
+            limits["glucose_min"], limits["glucose_max"] = low, high
+            spans.append(m.span())
+    return limits, spans
