@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.chat.answer import Answerer
 from assistant.chat.casenotes import CaseFacts, read_case_facts
 from assistant.chat.cases import merge_facts, missing_required
+from assistant.chat.corrections import Correction, correct_case, read_correction
 from assistant.chat.generate import ExtractiveGenerator, Generator
 from assistant.chat.intents import Intent, IntentRouter
 from assistant.chat.profile_updates import read_profile_changes
@@ -33,7 +34,7 @@ from assistant.chat.schemas import (
 )
 from assistant.chat.tier_text import tier_answer
 from assistant.chat.wording import label, replies, say
-from assistant.models import CaseInputError, ClientCase, PractitionerProfile
+from assistant.models import CaseInputError, ClientCase, Practitioner, PractitionerProfile
 from assistant.storage import ConversationRecord, Database
 from guardrails.output import check_output
 
@@ -283,6 +284,9 @@ class ChatService:
             or _not_known_yet(text)
         ):
             return True
+        known_client = facts.client or state.get("client")
+        if category == "clarify" and known_client and read_correction(text):
+            return True
         if category == "clarify":
             return bool(
                 (facts.kind and facts.client) or (facts.client and facts.has_case_facts) or changes
@@ -363,6 +367,9 @@ class ChatService:
             if _NO.match(text):
                 return Turn(reply=say("profile_discarded"), state=_without(state, "profile"))
             state = _without(state, "profile")
+        fix = read_correction(text)
+        if fix is not None:
+            return self._correct(tenant, facts, state, fix)
         routed = self.router.route(text, facts, changes)
         pending = state.get("draft")
         if pending and routed.intent not in _OTHER_TOPICS:
@@ -532,7 +539,9 @@ class ChatService:
         ):
             return False
         if facts.has_case_facts:
-            if "diagnosis" in pending.get("missing", []) and not facts.diagnosis:
+            loose = facts.has_session or facts.assessments or facts.limits
+            if "diagnosis" in pending.get("missing", []) and not facts.diagnosis and not loose:
+                # what is left of a session or limits message is debris, never a diagnosis
                 facts.diagnosis = _diagnosis_in(facts.leftover)
             return True
         extra = self._free_text_answer(text, pending)
@@ -571,6 +580,36 @@ class ChatService:
             return self._draft(tenant, text, CaseFacts(), state, conversation_id, pending)
         reply += " " + say("case_offer", client=client)
         return Turn(reply=reply, state={**state, "client": client})
+
+    def _signed(self, tenant: str, case: ClientCase) -> ClientCase:
+        """The case signed by the practitioner whose profile names them (when it has no
+        practitioner of its own)."""
+        if case.practitioner is not None:
+            return case
+        profile = self.db.get_profile(tenant)
+        if profile is None or not profile.name:
+            return case
+        return case.model_copy(update={"practitioner": Practitioner(name=profile.name)})
+
+    def _correct(
+        self, tenant: str, facts: CaseFacts, state: dict[str, Any], fix: Correction
+    ) -> Turn:
+        """Change the sets and reps of one logged exercise; never add a row or a diagnosis."""
+        name = self._client_name(tenant, facts, state) or (state.get("draft") or {}).get("client")
+        stored = self.db.get_case(tenant, name) if name else None
+        if stored is None or stored.client is None:
+            return Turn(reply=say("which_client"))
+        client = stored.client.name
+        done = correct_case(stored, fix, facts.session.get("date"))
+        if done is None:
+            return Turn(reply=say("correction_unclear", client=client), state=state)
+        case, exercise, day = done
+        self.db.save_case(tenant, case)
+        reply = say(
+            "exercise_corrected", client=client, exercise=exercise["name"], date=day,
+            sets=exercise["sets"], reps=exercise["reps"],
+        )  # fmt: skip
+        return Turn(reply=f"{reply} {say('case_offer', client=client)}", state=state)
 
     def _draft(
         self,
@@ -629,6 +668,7 @@ class ChatService:
                 state=new_state,
                 pending=",".join(missing),
             )
+        case = self._signed(tenant, case)
         today = self.clock().date()
         opts: dict[str, Any] = {"date": today.isoformat(), **options}
         if letter_type and kind == "referral-letter":

@@ -465,3 +465,78 @@ def test_a_quoted_list_is_never_cut_short(chat: ChatService) -> None:
     assert "nine red flags" in reply.reply
     listed = [line for line in reply.reply.splitlines() if line[:2].rstrip(".").isdigit()]
     assert len(listed) == 9 and "Abnormal vital signs" in reply.reply
+
+
+def test_a_correction_changes_the_logged_exercise_and_adds_nothing(chat: ChatService) -> None:
+    first = chat.reply(
+        TENANT,
+        fresh("Ines Varga was referred by Dr. Paul Reyes, orthopedic surgery, for a left hip "
+              "replacement"),
+    )
+    chat.reply(
+        TENANT,
+        fresh("session log for Ines Varga today: 3x10 leg press 40 kg, 2x15 bridges, RPE 4"),
+        first.conversation_id,
+    )
+    fixed = chat.reply(TENANT, fresh("sorry, it was 3x12 not 3x10"), first.conversation_id)
+    assert "Leg press" in fixed.reply and "3 x 12" in fixed.reply
+    case = chat.db.get_case(TENANT, "ines varga")
+    assert case is not None and case.diagnosis == "Left hip replacement"
+    rows = [(e.name, e.sets, e.reps) for e in case.sessions[-1].exercises]
+    assert rows == [("Leg press", 3, 12), ("Bridges", 2, 15)]
+    unclear = chat.reply(TENANT, fresh("the rows were 2x10 not 2x8"), first.conversation_id)
+    assert "couldn't tell which" in unclear.reply
+    case = chat.db.get_case(TENANT, "ines varga")
+    assert case is not None and len(case.sessions[-1].exercises) == 2
+
+
+def test_physician_limits_are_recorded_and_sessions_are_checked_against_them(
+    chat: ChatService,
+) -> None:
+    first = chat.reply(
+        TENANT,
+        fresh("New client Ann Wu, diagnosis: type 2 diabetes, referred by Dr. Priya Nair, "
+              "endocrinology."),
+    )
+    limits = chat.reply(
+        TENANT, fresh("Ann Wu's physician limits: blood pressure up to 150/95, glucose 100 to 250"),
+        first.conversation_id,
+    )
+    assert "150/95" in limits.reply and limits.draft is None
+    case = chat.db.get_case(TENANT, "ann wu")
+    assert case is not None and case.diagnosis == "Type 2 diabetes" and case.sessions == []
+    assert case.limits is not None and case.limits.bp_max == "150/95"
+    assert (case.limits.glucose_min, case.limits.glucose_max) == (100, 250)
+    log = chat.reply(
+        TENANT, fresh("session log for Ann Wu today: 2x10 sit-to-stand, BP 155/92 before"),
+        first.conversation_id,
+    )
+    assert log.draft is not None
+    assert any("above the physician's limit of 150/95" in w for w in log.draft.warnings)
+    assert "blood glucose 100 to 250 mg/dL" in log.draft.markdown
+
+
+def test_a_session_sent_while_the_diagnosis_is_asked_is_never_taken_for_it(
+    chat: ChatService,
+) -> None:
+    first = chat.reply(TENANT, fresh("introduction letter for Theo Brandt, Dr. Lena Kim"))
+    assert first.pending == "diagnosis", first.reply
+    chat.reply(
+        TENANT, fresh("Theo Brandt today: 2x10 step-ups, BP 130/80 before, 136/82 after"),
+        first.conversation_id,
+    )
+    case = chat.db.get_case(TENANT, "theo brandt")
+    assert case is not None and not case.diagnosis and len(case.sessions) == 1
+
+
+def test_the_practitioner_named_in_the_profile_signs_drafts(chat: ChatService) -> None:
+    first = chat.reply(TENANT, fresh("my name is Dana Whitlock"))
+    chat.reply(TENANT, "yes", first.conversation_id)
+    log = chat.reply(
+        TENANT,
+        fresh("session log for Rui Costa today: 2x12 wall push-ups; Dr. Ana Silva, cardiology; "
+              "diagnosis: hypertension"),
+        first.conversation_id,
+    )
+    assert log.draft is not None and "Dana Whitlock" in log.draft.markdown
+    assert "practitioner.name" not in log.draft.missing_fields

@@ -1,0 +1,100 @@
+"""Corrections to an exercise already logged: "sorry, it was 3x12 not 3x10", "the wall sits
+were 3x8 not 3x10", "change Maria's sit-to-stand today to 3x12".
+
+A correction changes the sets and reps of one exercise of one session; it never adds a row,
+and nothing of it is read as a diagnosis or a new exercise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.models import ClientCase
+
+_SR = r"(\d{1,2})\s*[x×]\s*(\d{1,3})\b"
+_NEW_NOT_OLD = re.compile(_SR + r"\s*,?\s*(?:not|instead of|rather than)\s+" + _SR, re.I)
+_NOT_OLD_NEW = re.compile(
+    r"\bnot\s+" + _SR + r"\s*[,;:]?\s*(?:but|it was|it's|should be|->|→)?\s*" + _SR, re.I
+)
+_CHANGE_TO = re.compile(
+    r"\b(?:change|correct|update|fix|make)\s+(.{2,80}?)\s+(?:to|->|→)\s+" + _SR, re.I
+)
+_NOISE = re.compile(
+    r"\b(sorry|oops|actually|it|was|were|is|are|the|her|his|their|today'?s?|yesterday'?s?|"
+    r"session|log|in|on|for|of|my|mistake|typo|should|be|wrong|\w+['’]s)\b|[^\w\s-]",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """New sets x reps for an exercise: the one that had `old`, or the one named `hint`."""
+
+    new: tuple[int, int]
+    old: tuple[int, int] | None
+    hint: str
+
+
+def read_correction(text: str) -> Correction | None:
+    """The correction a message makes, if it is one."""
+    m = _NEW_NOT_OLD.search(text)
+    if m:
+        return Correction((int(m[1]), int(m[2])), (int(m[3]), int(m[4])), _hint(text[: m.start()]))
+    m = _NOT_OLD_NEW.search(text)
+    if m:
+        return Correction((int(m[3]), int(m[4])), (int(m[1]), int(m[2])), _hint(text[: m.start()]))
+    m = _CHANGE_TO.search(text)
+    if m:
+        hint = _hint(m[1])
+        return Correction((int(m[2]), int(m[3])), None, hint) if hint else None
+    return None
+
+
+def _hint(words: str) -> str:
+    return " ".join(_NOISE.sub(" ", words).split()).lower()
+
+
+def _stem(word: str) -> str:
+    return word.lower().rstrip("s")
+
+
+def _named(exercise: dict[str, Any], hint: str) -> bool:
+    wanted = {_stem(w) for w in re.split(r"[\s-]+", hint) if len(w) > 2}
+    have = {_stem(w) for w in re.split(r"[\s-]+", str(exercise.get("name", ""))) if w}
+    return bool(wanted) and wanted <= have
+
+
+def apply_correction(session: dict[str, Any], fix: Correction) -> dict[str, Any] | None:
+    """The one exercise of `session` the correction is about, changed in place (None when no
+    single exercise fits: nothing is changed then)."""
+    exercises = session.get("exercises") or []
+    fits = [
+        e
+        for e in exercises
+        if (fix.old is None or (e.get("sets"), e.get("reps")) == fix.old)
+        and (not fix.hint or _named(e, fix.hint) or fix.old is not None)
+    ]
+    if len(fits) > 1 and fix.hint:
+        fits = [e for e in fits if _named(e, fix.hint)]
+    if len(fits) != 1:
+        return None
+    fits[0]["sets"], fits[0]["reps"] = fix.new
+    return fits[0]
+
+
+def correct_case(
+    case: ClientCase, fix: Correction, day: str | None
+) -> tuple[ClientCase, dict[str, Any], str] | None:
+    """The case with the correction made to the session of `day` (else the latest), the
+    exercise as corrected and the session's date; None when no single exercise fits."""
+    data = case.model_dump(mode="json", exclude_none=True)
+    sessions = data.get("sessions") or []
+    chosen = [s for s in sessions if s.get("date") == day] if day else sessions[-1:]
+    if not chosen:
+        return None
+    exercise = apply_correction(chosen[-1], fix)
+    if exercise is None:
+        return None
+    return ClientCase.model_validate(data), exercise, str(chosen[-1]["date"])
