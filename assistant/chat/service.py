@@ -260,12 +260,17 @@ class ChatService:
         ("Maria's physician is Dr. Alan Patel, orthopedic surgery"): nothing clinical is
         answered, and the output check must find nothing in the message. The classifier's
         `emergency` (never a rule's: vitals, signs, crisis words) is overridden only for such a
-        plain answer ("myocardial infarction" as the diagnosis on the referral) that says
-        nothing of anyone's state right now.
+        plain answer ("myocardial infarction" as the diagnosis on the referral), or for a
+        statement that only records a named client's referral (no session, no measure), that
+        says nothing of anyone's state right now.
         """
         if category == "emergency" and reason.startswith("classifier:"):
-            live = _LIVE_STATE.search(text)
-            return not live and self._field_answer(text, facts, state.get("draft"))
+            if _LIVE_STATE.search(text):
+                return False
+            referral_only = not (facts.has_session or facts.assessments)
+            return self._field_answer(text, facts, state.get("draft")) or (
+                referral_only and _case_statement(text, facts)
+            )
         if category == "clinical_advice" and reason.startswith("classifier:"):
             return self._field_answer(text, facts, state.get("draft")) or _case_statement(
                 text, facts
@@ -767,6 +772,7 @@ def _case_statement(text: str, facts: CaseFacts) -> bool:
         or facts.icd10
         or facts.has_session
         or facts.assessments
+        or facts.limits
     )
     return bool(
         facts.client

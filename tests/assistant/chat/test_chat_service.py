@@ -540,3 +540,29 @@ def test_the_practitioner_named_in_the_profile_signs_drafts(chat: ChatService) -
     )
     assert log.draft is not None and "Dana Whitlock" in log.draft.markdown
     assert "practitioner.name" not in log.draft.missing_fields
+
+
+def _classifier_says_emergency(text: str, history: object = None) -> Decision:
+    """A guard whose model alone escalates everything (no rule fired)."""
+    return Decision(Category.EMERGENCY, False, "classifier:emergency p=0.39", "emergency")
+
+
+def test_an_intake_line_is_recorded_when_only_the_model_feared_an_emergency(
+    chat: ChatService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chat.services.guard, "check_input", _classifier_says_emergency)
+    recorded = chat.reply(
+        TENANT,
+        fresh("New client Grace Liu, breast cancer survivor, finished chemo 3 months ago, referred "
+              "by Dr. Maria Santos, oncology. Precaution: lymphedema risk left arm."),
+    )
+    assert recorded.category == "in_scope" and "Dr. Maria Santos" in recorded.reply
+    case = chat.db.get_case(TENANT, "grace liu")
+    assert case is not None and case.referral is not None and case.referral.specialty == "oncology"
+    for message in (
+        "New client Hal Berg, referred by Dr. Ana Silva, cardiology, he just collapsed in the car park",
+        "session log for Ida Roth: 2x10 step-ups; Dr. Ana Silva, cardiology; diagnosis: angina",
+    ):
+        escalated = chat.reply(TENANT, fresh(message))
+        assert escalated.category == "emergency", message
+    assert chat.db.get_case(TENANT, "hal berg") is None
