@@ -101,10 +101,17 @@ _INTAKE_DIAGNOSIS = re.compile(
 )
 _GOAL = re.compile(r"\bgoals?\s*(?:is|are|:|-)?\s*(?:to\s+)?([^.;\n]+)", re.I)
 _PRECAUTION = re.compile(r"\bprecautions?\s*(?:is|are|:|-)?\s*([^.;\n]+)", re.I)
+_UNTIL_HOME = r"(?:(?!\bhome\s+(?:program|programme|exercises?)\b)[^.;\n])"
 _DISCHARGE = re.compile(
-    r"\bdischarge reason\s*(?:is|:|-)?\s*([^.;\n]+)|\bdischarged?\s+(?:because|as|since)\s+"
-    r"([^.;\n]+)",
+    r"\b(?:discharge reason|reason(?:\s+for\s+discharge)?)\s*(?:is|was|:|-)\s*(" + _UNTIL_HOME
+    + r"+)|\bdischarge reason\s+(" + _UNTIL_HOME + r"+)"
+    r"|\bdischarged?\s+(?:because|as|since)\s+(" + _UNTIL_HOME + r"+)"
+    r"|\b((?:all\s+(?:her|his|their)\s+|all\s+)?goals?\s+(?:were\s+|are\s+|all\s+)?"
+    r"(?:met|achieved|reached))\b",
     re.I,
+)
+_HOME_PROGRAM = re.compile(
+    r"\bhome\s+(?:program|programme|exercises?)\s*(?::|-|is|of)\s*([^.;\n]+)", re.I
 )
 _REPORT = re.compile(
     r"\b(?:client|she|he|they)\s+(?:reports?|reported|said|says)\s+(?:that\s+)?([^.;\n]+)", re.I
@@ -174,6 +181,7 @@ class CaseFacts:
     precautions: list[str] = field(default_factory=list)
     discharge_reason: str | None = None
     limits: dict[str, Any] = field(default_factory=dict)
+    home_program: list[dict[str, Any]] = field(default_factory=list)
     leftover: str = ""
 
     @property
@@ -193,6 +201,7 @@ class CaseFacts:
             or self.precautions
             or self.discharge_reason
             or self.limits
+            or self.home_program
         )
 
 
@@ -529,6 +538,12 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         facts.icd10 = icd[1].upper()
         text.take(icd.start(), icd.end())
     facts.discharge_reason = _first(_DISCHARGE, text)
+    home = _first(_HOME_PROGRAM, text)
+    facts.home_program = [
+        {"name": _capital(part)}
+        for part in (_clean(p, 120) for p in re.split(r",|\band\b|\+", home or ""))
+        if re.search(r"[A-Za-z]{3}", part)
+    ][:20]
     facts.diagnosis = _first(_DIAGNOSIS, text) or _first(_INTAKE_DIAGNOSIS, text)
     facts.goals = [g for g in [_first(_GOAL, text)] if g]
     facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p]

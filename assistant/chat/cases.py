@@ -74,6 +74,9 @@ def merge_facts(
     if facts.limits and any(data.get("limits", {}).get(k) != v for k, v in facts.limits.items()):
         data["limits"] = {**data.get("limits", {}), **facts.limits}
         changes.append(("limits", limits_text(facts.limits)))
+    if facts.home_program and data.get("home_program") != facts.home_program:
+        data["home_program"] = facts.home_program
+        changes.append(("home_program", ", ".join(e["name"] for e in facts.home_program)))
     for goal in facts.goals:
         data.setdefault("goals", []).append({"text": goal[:1].upper() + goal[1:]})
         changes.append(("goal", goal))

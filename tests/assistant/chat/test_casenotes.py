@@ -79,6 +79,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("progress summary for Robert Chen", {"client": "Robert Chen", "kind": "progress-summary"}),
     ("discharge summary for Maria, discharge reason: goals met",
      {"kind": "discharge-summary", "discharge_reason": "goals met"}),
+    ("discharge summary for Paul Reed, reason: goals met, home program: daily walks and clamshells",
+     {"kind": "discharge-summary", "discharge_reason": "goals met", "goals": [],
+      "home_program": [{"name": "Daily walks"}, {"name": "Clamshells"}]}),
+    ("discharge summary for Linda, all goals achieved", {"discharge_reason": "all goals achieved"}),
     ("clearance request letter for Maria", {"kind": "referral-letter", "letter_type": "clearance-request"}),
     ("session on 2 November for Maria: TUG 11.5 s", {
         "assessments": [{"date": "2026-11-02", "measure": "Timed Up and Go", "value": 11.5, "unit": "s"}]}),
