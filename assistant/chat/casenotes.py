@@ -94,9 +94,9 @@ _DIAGNOSIS = re.compile(
 )
 _INTAKE_DIAGNOSIS = re.compile(
     # "new client Ann Wu, 57, type 2 diabetes, referred by ...": the name is blanked by then
-    r"^(?:\s*new\s+(?:client|patient|pt)\b[\s:,-]*|\s+,\s*)"
+    r"^(?:\s*new\s+(?:client|cleint|clinet|clent|patient|pt|referral)\b[\s:,-]*|\s+,\s*)"
     r"(?:\d{1,3}\s*(?:yo|y/?o|years?\s+old)?\s*,\s*)?"
-    r"([^.;\n]*?[A-Za-z]{3}[^.;\n]*?)\s*,?\s*\b(?:referred|ref(?:'d)?|sent)\s+(?:by|from)\b",
+    r"([^.;\n]*?[A-Za-z]{3}[^.;\n]*?)\s*,?\s*\b(?:re?ff?err?ed|ref(?:'d)?|sent)\s+(?:by|from)\b",
     re.I,
 )
 _GOAL = re.compile(r"\bgoals?\s*(?:is|are|:|-)?\s*(?:to\s+)?([^.;\n]+)", re.I)
@@ -148,8 +148,12 @@ _CLIENT_PATTERNS = (
         + r")?)\s+(?:was|is|has|had|did|came)\b"
     ),
     re.compile(
-        r"^\s*(?:new\s+client\s+)?(" + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD
-        + r")?)\s*[:,–-]"
+        r"^\s*(?:new\s+(?:client|cleint|clinet|clent|pt|patient|referral)\s*[:,–-]?\s*)?("
+        + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s*[:,–-]"
+    ),
+    re.compile(  # "session log Sue Kim tuesday: ..." (no "for")
+        r"^\s*(?:session\s+log|progress\s+summary|discharge\s+summary)\s+("
+        + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\b"
     ),
 )  # fmt: skip
 _REQUEST = re.compile(

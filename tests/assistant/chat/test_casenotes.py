@@ -79,6 +79,14 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("progress summary for Robert Chen", {"client": "Robert Chen", "kind": "progress-summary"}),
     ("discharge summary for Maria, discharge reason: goals met",
      {"kind": "discharge-summary", "discharge_reason": "goals met"}),
+    # typos and shorthand at intake: "pt" is the patient here, never physical therapy
+    ("new cleint: Bob Diaz, COPD, reffered by Dr. Lena Kim, pulmonology",
+     {"client": "Bob Diaz", "diagnosis": "COPD", "specialty": "pulmonology"}),
+    ("new pt: Sue Kim, s/p R TKR 6 wks, ref by Dr. Ray Tan ortho",
+     {"client": "Sue Kim", "diagnosis": "s/p R TKR 6 wks", "physician": "Dr. Ray Tan",
+      "specialty": "orthopedic surgery"}),
+    ("session log Sue Kim tuesday: 3x10 sit-to-stand", {"client": "Sue Kim", "session": {
+        "date": "2026-11-24", "exercises": [{"name": "Sit-to-stand", "sets": 3, "reps": 10}]}}),
     ("discharge summary for Paul Reed, reason: goals met, home program: daily walks and clamshells",
      {"kind": "discharge-summary", "discharge_reason": "goals met", "goals": [],
       "home_program": [{"name": "Daily walks"}, {"name": "Clamshells"}]}),
