@@ -18,11 +18,18 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 """What the chat asks for before drafting (everything else is left as a placeholder)."""
 
 
+def _conflicting_vitals(session: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Both give the same reading (say BP before) with different values: two sessions."""
+    old, fresh = session.get("vitals") or {}, new.get("vitals") or {}
+    return any(old[k] != fresh[k] for k in old.keys() & fresh.keys())
+
+
 def _merge_session(sessions: list[dict[str, Any]], new: dict[str, Any]) -> bool:
     """Add `new` to the session of its date (or as a new session); False when it adds nothing
-    (the same message sent again: an exercise already recorded that day is not added twice)."""
+    (the same message sent again: an exercise already recorded that day is not added twice).
+    A second session that day (other readings before or after) is kept apart."""
     for session in sessions:
-        if session.get("date") == new["date"]:
+        if session.get("date") == new["date"] and not _conflicting_vitals(session, new):
             before = repr(session)
             for key, value in new.items():
                 if key == "exercises":

@@ -168,6 +168,10 @@ def test_the_same_session_sent_twice_records_its_exercises_once() -> None:
     more, added = merge_facts(again, "Maria", read_case_facts("Maria today: 3x10 squats", TODAY))
     assert added == [("session", "2026-11-25")]
     assert len(more.sessions) == 1 and len(more.sessions[0].exercises) == 3
+    later = read_case_facts("Maria today: 3x12 mini squats, BP 126/80 before", TODAY)
+    second, _ = merge_facts(more, "Maria", later)  # other readings before: another session
+    assert [len(x.exercises) for x in second.sessions] == [3, 1]
+    assert [x.vitals.bp_pre for x in second.sessions] == ["128/82", "126/80"]
 
 
 @pytest.mark.parametrize(
