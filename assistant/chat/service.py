@@ -683,7 +683,7 @@ class ChatService:
         try:
             result = draft(kind, case, parse_options(opts), self.settings.knowledge_dir)
         except DraftError as exc:
-            return Turn(reply=say("case_invalid", errors="; ".join(exc.errors)))
+            return Turn(reply=say("draft_failed", errors="; ".join(exc.errors)), state=state)
         stored_draft = self.db.save_draft(tenant, result, case, conversation_id)
         links = draft_links(stored_draft.id)
         card = DraftCard(

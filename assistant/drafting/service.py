@@ -27,20 +27,21 @@ def _template(kind: str, options: DraftOptions) -> str:
     return f"{kind}.md.j2"
 
 
-def _pick_session(facts: Facts, options: DraftOptions, warnings: list[str]) -> SessionView | None:
+def _pick_session(facts: Facts, options: DraftOptions) -> SessionView | None:
+    """The session a log is for: the one asked (number or date), else the latest."""
     if not facts.sessions:
         return None
     wanted = options.session
     if wanted is None:
         return facts.sessions[-1]
-    for view in facts.sessions:
+    for view in reversed(facts.sessions):  # the day's last session when a date is asked
         if (isinstance(wanted, int) and view.index + 1 == wanted) or (
             isinstance(wanted, dt.date) and view.session.date == wanted
         ):
             return view
-    text = catalog.messages()["warnings"]["session_not_found"]
-    warnings.append(text.format(wanted=wanted))
-    return facts.sessions[-1]
+    on_file = ", ".join(f"{v.index + 1} ({v.session.date.isoformat()})" for v in facts.sessions)
+    text = catalog.messages()["errors"]["session_not_found"]
+    raise DraftError([text.format(wanted=wanted, on_file=on_file)])
 
 
 def _title(kind: str, options: DraftOptions, facts: Facts, session: SessionView | None) -> str:
@@ -94,7 +95,7 @@ def draft(
         "practice-introduction",
     }:
         warnings += facts.measure_warnings
-    session = _pick_session(facts, options, warnings) if kind == "session-log" else None
+    session = _pick_session(facts, options) if kind == "session-log" else None
     letter_type = options.letter_type if kind == "referral-letter" else None
     needs_client = letter_type != "practice-introduction"
 

@@ -331,8 +331,8 @@ def test_session_log_is_a_form_for_the_chosen_session_not_a_soap_note() -> None:
                     "## Objective observations", "## Modifications", "## Plan for next session"):
         assert heading in latest.markdown
     assert "## Assessment" not in latest.markdown and "Subjective" not in latest.markdown
-    missing = make("session-log", case_of("post-tkr"), session=9)
-    assert any("Session 9 was not found" in w for w in missing.warnings)
+    with pytest.raises(DraftError, match=r"options\.session: no session 9 in the case \(sessions on file: 1 \(2026-08-20\)"):
+        make("session-log", case_of("post-tkr"), session=9)
 
 
 def test_introduction_letter_warns_when_later_than_24_hours() -> None:

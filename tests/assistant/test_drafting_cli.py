@@ -54,6 +54,7 @@ def test_draft_writes_files_atomically(tmp_path: Path, fmt: str, magic: bytes) -
         (["draft", "session-log", "--session", "0"], "{}", "options.session: session number must be 1 to 10000"),
         (["draft", "session-log", "--session", "last"], "{}", "options.session: give a session number"),
         (["draft", "session-log", "--format", "rtf"], "{}", "--format: unknown format 'rtf'"),
+        (["draft", "session-log", "--session", "3"], '{"sessions": [{"date": "2026-01-02"}]}', "options.session: no session 3 in the case (sessions on file: 1 (2026-01-02))"),
         (["tier-gap", "--profile"], '{"referral_partners": -2}', "referral_partners: Input should be greater than or equal to 0"),
     ],
 )

@@ -262,8 +262,8 @@ def test_a_log_asked_for_a_date_shows_that_day_s_session_or_says_there_is_none(
     assert yesterday.draft is not None
     assert "24 November 2026" in yesterday.draft.markdown and "Squats" in yesterday.draft.markdown
     monday = chat.reply(TENANT, fresh("session log for Tess Gray for Monday"))
-    assert monday.draft is not None
-    assert any("2026-11-23" in w and "not found" in w for w in monday.draft.warnings)
+    assert monday.draft is None
+    assert "no session 2026-11-23" in monday.reply and "2 (2026-11-25)" in monday.reply
 
 
 def test_the_case_is_built_up_across_conversations(chat: ChatService) -> None:
