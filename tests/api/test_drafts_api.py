@@ -56,6 +56,7 @@ def test_format_query_returns_a_file_that_reopens(client: TestClient, fmt: str, 
         ("/v1/drafts/session-log", {"nocase": 1}, 422, "case"),
         ("/v1/drafts/shopping-list", {"case": _case()}, 422, "shopping-list"),
         ("/v1/drafts/session-log?format=rtf", {"case": _case()}, 422, "format"),
+        ("/v1/drafts/session-log", {"case": _case(), "options": {"session": 9}}, 422, "no session 9"),
         ("/v1/tiers/gap", {"supervised_assessments": -3}, 422, "supervised_assessments"),
     ],
 )
