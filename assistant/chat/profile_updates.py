@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 _NUMBER = r"(\d{1,6})"
+_MORE = r"(?:(more|extra|additional|another|new)\s+)?"
+"""'5 more assessments' adds to the count on file; '50 assessments' replaces it."""
 _COUNTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rx, re.I))
     for name, rx in (
         (
             "supervised_assessments",
-            _NUMBER + r"\s+(?:supervised\s+|guided\s+)?(?:met\s+)?assessments"
+            _NUMBER + r"\s+" + _MORE + r"(?:supervised\s+|guided\s+)?(?:met\s+)?assess?ments?\b"
             r"|(?:supervised|met)\s+assessments\s*(?:is|are|:|to|at)?\s*(?:now\s+)?" + _NUMBER,
         ),
         (
             "chronic_clients_managed",
-            _NUMBER + r"\s+(?:chronic|post-rehab|chronic or post-rehab|chronic/post-rehab)"
+            _NUMBER + r"\s+" + _MORE
+            + r"(?:chronic|post-rehab|chronic or post-rehab|chronic/post-rehab)"
             r"(?:[\w\s/-]{0,25}?)clients",
         ),
         (
             "documented_sessions",
-            _NUMBER + r"\s+(?:documented|logged)\s+sessions|documented\s+" + _NUMBER
+            _NUMBER + r"\s+" + _MORE + r"(?:documented|logged)\s+sessions|documented\s+" + _NUMBER
             + r"\s+sessions|" + _NUMBER + r"\s+sessions\s+(?:documented|logged)",
         ),
         (
             "referral_partners",
-            _NUMBER + r"\s+(?:referral\s+partners|referring\s+(?:physicians|providers|partners|"
+            _NUMBER + r"\s+" + _MORE
+            + r"(?:referral\s+partners|referring\s+(?:physicians|providers|partners|"
             r"doctors)|(?:healthcare\s+)?professionals\s+in\s+my\s+(?:referral\s+)?network)",
         ),
     )
@@ -44,7 +49,14 @@ _TIER = re.compile(
     re.I,
 )
 _NAME = re.compile(r"\bmy name is\s+([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)?)")
-_FIRST_PERSON = re.compile(r"\b(i|i'?ve|i'?m|my|me)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(i|i'?ve|i'?m|my|me)\b|^\s*(?:please\s+)?add\b", re.I)
+
+
+@dataclass(frozen=True)
+class Increment:
+    """A count to add to the one on file ("I did 5 more assessments")."""
+
+    by: int
 
 
 def _skill_ids(text: str) -> list[str]:
@@ -56,6 +68,14 @@ def _skill_ids(text: str) -> list[str]:
     return ids
 
 
+def resolve_increments(changes: dict[str, Any], current: Any) -> dict[str, Any]:
+    """The changes with each Increment added to the count on file (`current`'s attribute)."""
+    return {
+        key: getattr(current, key) + value.by if isinstance(value, Increment) else value
+        for key, value in changes.items()
+    }
+
+
 def read_profile_changes(message: str) -> dict[str, Any]:
     """Profile fields a first-person message states; {} when it states none."""
     if not _FIRST_PERSON.search(message):
@@ -64,7 +84,8 @@ def read_profile_changes(message: str) -> dict[str, Any]:
     for name, rx in _COUNTS:
         m = rx.search(message)
         if m:
-            changes[name] = int(next(g for g in m.groups() if g))
+            number, *rest = [g for g in m.groups() if g]
+            changes[name] = Increment(int(number)) if rest else int(number)
     months = _MONTHS.search(message)
     if months:
         number = int(months[1] or months[3])

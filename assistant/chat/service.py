@@ -22,7 +22,7 @@ from assistant.chat.cases import merge_facts, missing_required
 from assistant.chat.corrections import Correction, correct_case, read_correction
 from assistant.chat.generate import ExtractiveGenerator, Generator
 from assistant.chat.intents import Intent, IntentRouter
-from assistant.chat.profile_updates import read_profile_changes
+from assistant.chat.profile_updates import read_profile_changes, resolve_increments
 from assistant.chat.render import to_html
 from assistant.chat.schemas import (
     ChatEvent,
@@ -450,6 +450,7 @@ class ChatService:
     def _profile_update(self, tenant: str, changes: dict[str, Any], state: dict[str, Any]) -> Turn:
         current = self.db.get_profile(tenant) or PractitionerProfile()
         merged = current.model_dump(mode="json")
+        changes = resolve_increments(changes, current)
         if "skills_completed" in changes:
             changes = {
                 **changes,

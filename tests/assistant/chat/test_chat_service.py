@@ -566,3 +566,16 @@ def test_an_intake_line_is_recorded_when_only_the_model_feared_an_emergency(
         escalated = chat.reply(TENANT, fresh(message))
         assert escalated.category == "emergency", message
     assert chat.db.get_case(TENANT, "hal berg") is None
+
+
+@pytest.mark.parametrize(
+    "message", ["I did 5 more assessments this month", "add 5 more supervised assesments"]
+)
+def test_a_relative_count_adds_to_the_one_on_file(chat: ChatService, message: str) -> None:
+    first = chat.reply(TENANT, fresh("I've now done 40 supervised assessments"))
+    chat.reply(TENANT, "yes", first.conversation_id)
+    more = chat.reply(TENANT, fresh(message), first.conversation_id)
+    assert more.pending == "confirm_profile" and "45" in more.reply, more.reply
+    chat.reply(TENANT, "yes", first.conversation_id)
+    profile = chat.db.get_profile(TENANT)
+    assert profile is not None and profile.supervised_assessments == 45
