@@ -1,8 +1,8 @@
-"""Corrections to an exercise already logged: "sorry, it was 3x12 not 3x10", "the wall sits
-were 3x8 not 3x10", "change Maria's sit-to-stand today to 3x12".
+"""Corrections to what was recorded: an exercise ("sorry, it was 3x12 not 3x10", "change
+Maria's sit-to-stand today to 3x12") or the client's name ("her name is spelled Katherine").
 
-A correction changes the sets and reps of one exercise of one session; it never adds a row,
-and nothing of it is read as a diagnosis or a new exercise.
+A correction changes the sets and reps of one exercise of one session, or the name; it never
+adds a row, and nothing of it is read as a diagnosis or a new exercise.
 """
 
 from __future__ import annotations
@@ -98,3 +98,34 @@ def correct_case(
     if exercise is None:
         return None
     return ClientCase.model_validate(data), exercise, str(chosen[-1]["date"])
+
+
+_WORD = r"[A-Z][a-z'’\-]+"
+_RENAME = re.compile(
+    r"\bname\s+is\s+(?:actually\s+|really\s+)?(?:spelled|spelt|written)\b"
+    r"|\bspell(?:ed|t)?\s+(?:her|his|their|the)\s+(?:client'?s\s+)?name\b"
+    r"|\bname\s+(?:should\s+be|is\s+actually)\b",
+    re.I,
+)
+_MY_NAME = re.compile(r"\b(my|your)\s+name\b", re.I)  # the practitioner's or the assistant's
+_NEW_NAME = re.compile(r"\b(" + _WORD + r"(?:\s+" + _WORD + r")?)\s*[.!]?\s*$")
+
+
+def read_new_name(text: str) -> str | None:
+    """The client's name as the message spells it ("... spelled Margaret Olson"), if the
+    message corrects a name: the last name it gives wins ("Margret, no wait, Margaret")."""
+    if len(text) > 300 or not _RENAME.search(text) or _MY_NAME.search(text):
+        return None
+    m = _NEW_NAME.search(text.strip())
+    return m[1] if m else None
+
+
+def renamed(case: ClientCase, spelled: str) -> ClientCase:
+    """The case under the corrected name; a first name alone keeps the surname on file."""
+    assert case.client is not None
+    old = case.client.name.split()
+    new = spelled.split()
+    if len(new) == 1 and len(old) > 1:
+        new = [new[0], *old[1:]]
+    client = case.client.model_copy(update={"name": " ".join(new)})
+    return case.model_copy(update={"client": client})

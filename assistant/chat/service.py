@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from assistant.chat.answer import Answerer
 from assistant.chat.casenotes import CaseFacts, read_case_facts
 from assistant.chat.cases import merge_facts, missing_required
-from assistant.chat.corrections import Correction, correct_case, read_correction
+from assistant.chat.corrections import (
+    Correction,
+    correct_case,
+    read_correction,
+    read_new_name,
+    renamed,
+)
 from assistant.chat.generate import ExtractiveGenerator, Generator
 from assistant.chat.intents import Intent, IntentRouter
 from assistant.chat.profile_updates import read_profile_changes, resolve_increments
@@ -264,6 +270,9 @@ class ChatService:
         statement that only records a named client's referral (no session, no measure), that
         says nothing of anyone's state right now.
         """
+        renaming = category in ("clarify", "off_topic", "clinical_advice")
+        if renaming and reason.startswith("classifier:") and read_new_name(text):
+            return bool(facts.client or state.get("client"))
         if category == "emergency" and reason.startswith("classifier:"):
             if _LIVE_STATE.search(text):
                 return False
@@ -372,6 +381,9 @@ class ChatService:
             if _NO.match(text):
                 return Turn(reply=say("profile_discarded"), state=_without(state, "profile"))
             state = _without(state, "profile")
+        spelled = read_new_name(text)
+        if spelled is not None:
+            return self._rename(tenant, facts, state, spelled)
         fix = read_correction(text)
         if fix is not None:
             return self._correct(tenant, facts, state, fix)
@@ -596,6 +608,27 @@ class ChatService:
         if profile is None or not profile.name:
             return case
         return case.model_copy(update={"practitioner": Practitioner(name=profile.name)})
+
+    def _rename(
+        self, tenant: str, facts: CaseFacts, state: dict[str, Any], spelled: str
+    ) -> Turn:
+        """Correct the spelling of a client's name: the case moves to the new name."""
+        candidates = [self._resolve_client(tenant, facts.client), state.get("client")]
+        old = next((n for n in candidates if n and self.db.get_case(tenant, n)), None)
+        stored = self.db.get_case(tenant, old) if old else None
+        if old is None or stored is None or stored.client is None:
+            return Turn(reply=say("which_client"))
+        case = renamed(stored, spelled)
+        assert case.client is not None
+        new = case.client.name
+        other = self.db.get_case(tenant, new)
+        if other is not None and new.lower() != old.lower():
+            return Turn(reply=say("rename_taken", old=old, new=new), state=state)
+        self.db.rename_case(tenant, old, case)
+        new_state = {**state, "client": new}
+        if (state.get("draft") or {}).get("client") == old:
+            new_state["draft"] = {**state["draft"], "client": new}
+        return Turn(reply=say("renamed", old=old, new=new), state=new_state)
 
     def _correct(
         self, tenant: str, facts: CaseFacts, state: dict[str, Any], fix: Correction

@@ -594,6 +594,27 @@ class Database:
             _upsert(s, Case, values, ["tenant_id", "client_key"], ["name", "data", "updated_at"])
         return key
 
+    def rename_case(self, tenant: str, old_name: str, case: ClientCase) -> str:
+        """Store `case` under its (new) client name and drop the row of `old_name`, in one
+        transaction; returns the new lookup key."""
+        if case.client is None:
+            raise StorageError("a stored case needs client.name")
+        key = client_key(case.client.name)
+        values = {
+            "tenant_id": tenant,
+            "client_key": key,
+            "name": case.client.name,
+            "data": case.model_dump(mode="json", exclude_none=True),
+            "updated_at": self._now(),
+        }
+        with self._tx() as s:
+            self._ensure_tenant(s, tenant)
+            old = s.get(Case, (tenant, client_key(old_name)))
+            if old is not None and old.client_key != key:
+                s.delete(old)
+            _upsert(s, Case, values, ["tenant_id", "client_key"], ["name", "data", "updated_at"])
+        return key
+
     def list_cases(self, tenant: str) -> list[str]:
         with self._tx() as s:
             return list(

@@ -219,3 +219,14 @@ def test_a_chat_turn_is_stored_whole_or_not_at_all(db: Database) -> None:
         db.record_turn("clinic-b", conv.id, "hi", "hello", audit_reason="x")
     assert db.audit_log("clinic-b") == [] and db.list_conversations("clinic-b") == []
     assert len(db.get_conversation("clinic-a", conv.id).messages) == 2  # type: ignore[union-attr]
+
+
+def test_renaming_a_case_moves_it_within_its_tenant_only(db: Database) -> None:
+    case = ClientCase.model_validate({"client": {"name": "Katharine Bell"}, "diagnosis": "Hip"})
+    db.save_case("clinic-a", case)
+    db.save_case("clinic-b", case)
+    moved = ClientCase.model_validate({"client": {"name": "Katherine Bell"}, "diagnosis": "Hip"})
+    db.rename_case("clinic-a", "Katharine Bell", moved)
+    assert db.list_cases("clinic-a") == ["Katherine Bell"]
+    assert db.get_case("clinic-a", "katherine bell") == moved
+    assert db.list_cases("clinic-b") == ["Katharine Bell"]

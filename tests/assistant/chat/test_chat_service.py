@@ -579,3 +579,23 @@ def test_a_relative_count_adds_to_the_one_on_file(chat: ChatService, message: st
     chat.reply(TENANT, "yes", first.conversation_id)
     profile = chat.db.get_profile(TENANT)
     assert profile is not None and profile.supervised_assessments == 45
+
+
+def test_a_client_name_spelled_again_renames_the_case_and_keeps_its_sessions(
+    chat: ChatService,
+) -> None:
+    first = chat.reply(
+        TENANT,
+        fresh("session log for Katharine Bell today: 2x10 bridges; Dr. Sam Ortiz, orthopedic "
+              "surgery; diagnosis: right hip replacement"),
+    )
+    assert first.draft is not None
+    fixed = chat.reply(TENANT, fresh("her name is spelled Katherine"), first.conversation_id)
+    assert "Katherine Bell" in fixed.reply, fixed.reply
+    assert chat.db.get_case(TENANT, "katharine bell") is None
+    case = chat.db.get_case(TENANT, "katherine bell")
+    assert case is not None and len(case.sessions) == 1 and case.diagnosis == "Right hip replacement"
+    again = chat.reply(TENANT, fresh("session log for Katherine Bell today"), first.conversation_id)
+    assert again.draft is not None and "Katherine Bell" in again.draft.markdown
+    chat.reply(TENANT, fresh("my name is spelled Dana Leigh"), first.conversation_id)
+    assert chat.db.list_cases(TENANT) == ["Katherine Bell"]  # the practitioner's own name
