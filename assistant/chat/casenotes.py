@@ -145,7 +145,8 @@ _CLIENT_PATTERNS = (
     ),
     re.compile(
         r"^\s*(" + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD
-        + r")?)\s+(?:was|is|has|had|did|came)\b"
+        + r")?)\s+(?:was|is|has|had|did|came|says|said|reports|reported|told|feels|felt|"
+        r"complains|complained)\b"
     ),
     re.compile(
         r"^\s*(?:new\s+(?:client|cleint|clinet|clent|pt|patient|referral)\s*[:,–-]?\s*)?("

@@ -215,10 +215,12 @@ class ChatService:
                     f"chat action despite guard {decision.category.value}: {decision.reason}"
                 )
         else:
+            client = self._resolve_client(tenant, facts.client) if facts.client else None
             turn = Turn(
                 reply=self._refusal(tenant, decision, text, facts, state),
                 category=decision.category.value,
                 audit_reason=decision.reason,
+                state={**state, "client": client} if client else None,  # "she" next turn
             )
 
         assistant = self.db.record_turn(
@@ -333,7 +335,28 @@ class ChatService:
         facts: CaseFacts,
         state: dict[str, Any],
     ) -> str:
-        """The guard's message; it names the client's physician when the case has one."""
+        """The guard's message; it names the client's physician when the case has one, and a
+        clinical question that names one of METI's red flags says so."""
+        message: str = self._physician_refusal(tenant, decision, text, facts, state)
+        if decision.category.value != "clinical_advice":
+            return message
+        from assistant.drafting.catalog import thresholds
+        from assistant.drafting.safety import red_flags_in
+
+        flags = red_flags_in(text, thresholds(self.settings.knowledge_dir / "thresholds.yaml"))
+        if not flags:
+            return message
+        labels = ", ".join(dict.fromkeys(label.lower() for label, _ in flags))
+        return f"{message}\n\n{say('red_flag_refer', flags=labels)}"
+
+    def _physician_refusal(
+        self,
+        tenant: str,
+        decision: Any,
+        text: str,
+        facts: CaseFacts,
+        state: dict[str, Any],
+    ) -> str:
         message: str = decision.message
         if decision.category.value not in ("clinical_advice", "emergency"):
             return message

@@ -156,28 +156,24 @@ def red_flag_events(index: int, session: Session, defaults: Thresholds) -> list[
         "observations": session.observations,
     }
     for where, text in notes.items():
-        if not text:
-            continue
-        for flag in defaults.red_flags:
-            for keyword in flag.keywords:
-                pattern = re.compile(rf"\b{re.escape(keyword)}\b", re.I)
-                hit = next(
-                    (m for m in pattern.finditer(text) if not _negated(text, m.start())), None
-                )
-                if hit:
-                    events.append(
-                        Event(
-                            "red_flag",
-                            index,
-                            session.date.isoformat(),
-                            hit.group(0),
-                            where,
-                            None,
-                            flag.label,
-                        )
-                    )
-                    break
+        for label, word in red_flags_in(text or "", defaults):
+            events.append(
+                Event("red_flag", index, session.date.isoformat(), word, where, None, label)
+            )
     return events
+
+
+def red_flags_in(text: str, defaults: Thresholds) -> list[tuple[str, str]]:
+    """(label, words found) of each of METI's red flags the text names and does not negate."""
+    found: list[tuple[str, str]] = []
+    for flag in defaults.red_flags:
+        for keyword in flag.keywords:
+            pattern = re.compile(rf"\b{re.escape(keyword)}\b", re.I)
+            hit = next((m for m in pattern.finditer(text) if not _negated(text, m.start())), None)
+            if hit:
+                found.append((flag.label, hit.group(0)))
+                break
+    return found
 
 
 def session_events(case: ClientCase, defaults: Thresholds) -> list[list[Event]]:

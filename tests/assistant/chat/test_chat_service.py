@@ -599,3 +599,20 @@ def test_a_client_name_spelled_again_renames_the_case_and_keeps_its_sessions(
     assert again.draft is not None and "Katherine Bell" in again.draft.markdown
     chat.reply(TENANT, fresh("my name is spelled Dana Leigh"), first.conversation_id)
     assert chat.db.list_cases(TENANT) == ["Katherine Bell"]  # the practitioner's own name
+
+
+def test_a_clinical_question_naming_a_red_flag_says_stop_and_refer_and_names_the_physician(
+    chat: ChatService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat.reply(TENANT, fresh("Margaret Hale's physician is Dr. Susan Reyes, orthopedic surgery"))
+    monkeypatch.setattr(chat.services.guard, "check_input", _classifier_says_clinical)
+    refused = chat.reply(  # a new conversation: the client is found by her first name
+        TENANT, fresh("Margaret says her calf is painful and swollen since yesterday, what is it?")
+    )
+    assert refused.category == "clinical_advice"
+    assert "Dr. Susan Reyes" in refused.reply
+    assert "red flag (swelling)" in refused.reply and "Do not start or continue" in refused.reply
+    plain = chat.reply(
+        TENANT, fresh("should she take her ibuprofen before the session?"), refused.conversation_id
+    )
+    assert "red flag" not in plain.reply and "Dr. Susan Reyes" in plain.reply
