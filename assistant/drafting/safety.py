@@ -115,9 +115,7 @@ def vital_events(index: int, session: Session, limits: LimitSet) -> list[Event]:
         if bp is None:
             continue
         for name in ("bp_resistance", "bp"):
-            if name not in lim or (when == "post" and lim[name].source == "default"):
-                continue  # METI's default thresholds are for the reading before exercise
-            if _bp_over(bp, lim[name].value):
+            if name in lim and _bp_over(bp, lim[name].value):
                 events.append(Event(name, index, day, bp, when, lim[name]))
                 break
     for when, hr in (("pre", v.hr_pre), ("post", v.hr_post)):
