@@ -386,3 +386,13 @@ def test_measures_and_thresholds_come_from_the_knowledge_folder_given(tmp_path: 
     over = "above the default threshold (no physician limit on file) of 120/100 mmHg"
     assert not any(over in w for w in packaged.warnings)
     assert len([w for w in custom.warnings if over in w]) == 8
+
+
+def test_a_session_log_states_nothing_the_practitioner_did_not_report() -> None:
+    data = raw("post-tkr")
+    for key in ("client_report", "observations", "readiness", "plan", "modifications"):
+        data["sessions"][-1].pop(key, None)
+    log = make("session-log", parse_case(data)).markdown
+    assert "not recorded (no client report or observations)" in log
+    assert "ran as planned" not in log and "Continue the current program" not in log
+    assert log.split("## Modifications")[1].split("##")[0].strip() == "None recorded."
