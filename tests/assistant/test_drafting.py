@@ -396,3 +396,15 @@ def test_a_session_log_states_nothing_the_practitioner_did_not_report() -> None:
     assert "not recorded (no client report or observations)" in log
     assert "ran as planned" not in log and "Continue the current program" not in log
     assert log.split("## Modifications")[1].split("##")[0].strip() == "None recorded."
+
+
+def test_a_progress_summary_with_safety_events_does_not_also_advise_progressing_load() -> None:
+    calm = make("progress-summary", case_of("post-tkr")).markdown
+    assert "progress load gradually" in calm
+    data = raw("post-tkr")
+    data["limits"] = {"bp_max": "120/80"}
+    flagged = make("progress-summary", parse_case(data)).markdown
+    recommendations = flagged.split("## Recommendations")[1]
+    assert "Review by the referring physician" in recommendations
+    assert "progress load gradually" not in recommendations
+    assert "at its present load until then" in recommendations
