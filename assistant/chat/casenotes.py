@@ -54,6 +54,10 @@ _DATE_SLASH = re.compile(
     r"|(?<![\d/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?=\s?:)",
     re.I,
 )
+_SCALE_AROUND = re.compile(
+    r"\b(rpe|pain|effort|borg|scale|rated?|nprs|vas|score|strength)\W{0,3}$|^\s*(sets?|reps?|of)\b",
+    re.I,
+)
 _DATE_REL = re.compile(r"\b(today|this morning|this afternoon|tonight|yesterday)\b", re.I)
 _DATE_WEEKDAY = re.compile(r"\b(?:(last|this|on)\s+)?(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 
@@ -296,6 +300,9 @@ def read_date(text: _Text, today: dt.date) -> dt.date | None:
     for m in _DATE_MD.finditer(rest):
         candidates.append((m.start(), m.end(), _month_day(today, m[1], m[2], m[3])))
     for m in _DATE_SLASH.finditer(rest):
+        before, after = rest[max(0, m.start() - 12) : m.start()], rest[m.end() : m.end() + 8]
+        if _SCALE_AROUND.search(before) or _SCALE_AROUND.search(after):
+            continue  # "pain 2/10:", "effort 7/10:", "on 4/5 sets"
         first, second, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
         candidates.append((m.start(), m.end(), _slash_date(today, first, second, year)))
     for m in _DATE_REL.finditer(rest):

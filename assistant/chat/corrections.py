@@ -16,6 +16,10 @@ from pydantic import ValidationError
 from assistant.models import ClientCase
 
 _SR = r"(\d{1,2})\s*[x×]\s*(\d{1,3})\b"
+_NOT_NOW = re.compile(
+    r"\b(next|plan|from now|going forward|later|tomorrow|don'?t|do not|never|won'?t|shouldn'?t)\b",
+    re.I,
+)
 _NEW_NOT_OLD = re.compile(_SR + r"\s*,?\s*(?:not|instead of|rather than)\s+" + _SR, re.I)
 _NOT_OLD_NEW = re.compile(
     r"\bnot\s+" + _SR + r"\s*[,;:]?\s*(?:but|it was|it's|should be|->|→)?\s*" + _SR, re.I
@@ -43,6 +47,8 @@ def read_correction(text: str) -> Correction | None:
     """The correction a message makes, if it is one: a statement (not a question) with no
     other sets x reps than the two it compares."""
     if "?" in text or len(re.findall(_SR, text, re.I)) > 2 or len(text) > 300:
+        return None
+    if _NOT_NOW.search(text):  # a plan for later, or "don't change ...": not a correction
         return None
     m = _NEW_NOT_OLD.search(text)
     if m:
@@ -76,8 +82,8 @@ def apply_correction(session: dict[str, Any], fix: Correction) -> dict[str, Any]
     single exercise fits: nothing is changed then)."""
     exercises = session.get("exercises") or []
     named = [e for e in exercises if fix.hint and _named(e, fix.hint)]
-    if fix.old is None:
-        fits = named  # "change her leg press to 3x12": the name decides
+    if fix.old is None or (fix.hint and not named):
+        fits = named  # a name that is not in the session changes nothing
     else:
         fits = [e for e in named or exercises if (e.get("sets"), e.get("reps")) == fix.old]
     if len(fits) != 1:
@@ -110,8 +116,14 @@ _SPELLED = re.compile(
     r"\b(?:spelled|spelt|written|should be|is actually|(?:no wait,?\s+)?it'?s|it is)\s+"
     r"(?!Dr\b|Doctor\b)(" + _WORD + r"(?:\s+" + _WORD + r")?)\s*[.!]?\s*$"
 )
-_RENAME = re.compile(r"\bname\s+(?:is\s+(?:actually\s+|really\s+)?(?:spelled|spelt|written)|"
-                     r"should\s+be|is\s+actually)\b", re.I)
+_RENAME = re.compile(
+    # whose name: "her", "his", "their", "the client's" or a capitalised "Tom Baker's", never
+    # "his cardiologist's" or "the exercise"
+    r"(?:^|\b(?:[Hh]er|[Hh]is|[Tt]heir|[Tt]he client['’]s|"
+    + _WORD + r"(?:\s+" + _WORD + r")?['’]s))"
+    r"\s*name\s+(?:is\s+(?:actually\s+|really\s+)?(?:spelled|spelt|written)|should\s+be|"
+    r"is\s+actually)\b"
+)
 _MY_NAME = re.compile(r"\b(my|your)\s+name\b", re.I)  # the practitioner's or the assistant's
 
 

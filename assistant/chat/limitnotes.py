@@ -50,6 +50,13 @@ _PHYSICIAN_CUE = re.compile(
     r"not to exceed)\b",
     re.I,
 )
+_NOT_LIMITS = re.compile(
+    r"\b(session|today|yesterday|before|after|during|throughout|sets?|reps?|\d+\s?[x×]\s?\d+|"
+    r"no limits?|limits? (?:will|to) (?:come|follow)|(?:will|to) send (?:the )?limits|"
+    r"means stop|stop if|below \d{2,3}/\d{2,3})\b",
+    re.I,
+)
+"""A session's readings, limits still to come, or a stop-below threshold: no limits read."""
 MAX_CHARS = 600
 """Limits are read from a short statement's first characters only."""
 
@@ -59,7 +66,7 @@ def read_limits(text: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
     limits: dict[str, Any] = {}
     spans: list[tuple[int, int]] = []
     text = text[:MAX_CHARS]
-    if not _PHYSICIAN_CUE.search(text):
+    if not _PHYSICIAN_CUE.search(text) or _NOT_LIMITS.search(text):
         return limits, spans  # "max HR 162" in a session is a reading, not a limit
     m = _BP.search(text)
     if m:

@@ -79,8 +79,14 @@ _PRACTITIONER = re.compile(
     re.I,
 )
 """Who someone is, not what the client has: never taken for a diagnosis."""
+_PRESENT = re.compile(
+    r"\b(now|today|tonight|this (?:morning|week|session)|since|still|currently|right now|just|"
+    r"has been|have been|keeps?|started|says|said|reports?|reported|complains?|feels)\b",
+    re.I,
+)
+"""Words of a client's state now or lately: a red flag named with them gets the red-flag line."""
 _SYMPTOM = re.compile(
-    r"\b(pain\w*|ache\w*|aching|angina|unstable|acute|severe|worse\w*|bleed\w*|swell\w*|swollen|"
+    r"\b(sob|cp|tia|pain\w*|ache\w*|aching|angina|unstable|acute|severe|worse\w*|bleed\w*|swell\w*|swollen|"
     r"numb\w*|tingl\w*|dizz\w*|faint\w*|breath\w*|chest|confus\w*|weak\w*|vomit\w*|fever\w*|"
     r"palpitat\w*|racing|pressure|since yesterday|at rest|symptom\w*|attack)\b",
     re.I,
@@ -285,7 +291,9 @@ class ChatService:
         if category == "emergency" and reason.startswith("classifier:"):
             if _LIVE_STATE.search(text):
                 return False
-            referral_only = not (facts.has_session or facts.assessments or _SYMPTOM.search(text))
+            if _SYMPTOM.search(text):
+                return False  # "unstable angina, chest pain at rest": never recorded over it
+            referral_only = not (facts.has_session or facts.assessments)
             return self._field_answer(text, facts, state.get("draft")) or (
                 referral_only and _case_statement(text, facts)
             )
@@ -351,8 +359,8 @@ class ChatService:
         from assistant.drafting.safety import red_flags_in
 
         flags = red_flags_in(text, thresholds(self.settings.knowledge_dir / "thresholds.yaml"))
-        if not flags:
-            return message
+        if not flags or not _PRESENT.search(text):
+            return message  # "her wound healed last year; is HIIT safe?" names no red flag now
         labels = ", ".join(dict.fromkeys(label.lower() for label, _ in flags))
         return f"{message}\n\n{say('red_flag_refer', flags=labels)}"
 

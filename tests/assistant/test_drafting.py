@@ -407,4 +407,4 @@ def test_a_progress_summary_with_safety_events_does_not_also_advise_progressing_
     recommendations = flagged.split("## Recommendations")[1]
     assert "Review by the referring physician" in recommendations
     assert "progress load gradually" not in recommendations
-    assert "at its present load until then" in recommendations
+    assert "Hold any progression of exercise until the physician has reviewed" in recommendations

@@ -118,6 +118,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     # found in review: readings of a session are never limits
     ("session log for Ann today: 3x10 squats, max HR 162, SpO2 min 86% during the walk, glucose "
      "110 and 165 before and after, within range", {"limits": {}}),
+    ("session log for Tom today: 3x10 rows, max HR 162. cleared by his cardiologist in october",
+     {"limits": {}}),
+    ("her doctor's note: bp below 90/60 means stop", {"limits": {}}),
     ("her cardiologist cleared her with HR limit 120 and BP max 160/100",
      {"client": None, "limits": {"hr_max": 120, "bp_max": "160/100"}, "session": {}}),
     ("session log for Ann today: 2x10 sit-to-stand, BP 155/92 before, glucose 140 before",
@@ -152,6 +155,7 @@ def test_reads_case_facts(message: str, expected: dict[str, Any]) -> None:
         ("session log for Maria: 3x10 squats, quad strength 4/5, completed 8/10", "2026-11-25"),
         ("session log for Maria: 2x10 1/2 kneeling chops", "2026-11-25"),
         ("session log for Maria on 11/28/99: 3x10 squats", "2026-11-25"),
+        ("session log for Maria: knee pain 2/10: leg press 3x10", "2026-11-25"),
     ],
 )
 def test_dates_are_relative_to_the_injected_today(message: str, when: str) -> None:

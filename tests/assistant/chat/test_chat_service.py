@@ -618,3 +618,8 @@ def test_a_clinical_question_naming_a_red_flag_says_stop_and_refer_and_names_the
         TENANT, fresh("should she take her ibuprofen before the session?"), refused.conversation_id
     )
     assert "red flag" not in plain.reply and "Dr. Susan Reyes" in plain.reply
+    healed = chat.reply(
+        TENANT, fresh("her surgical wound healed fully last year; is HIIT safe for her?"),
+        refused.conversation_id,
+    )
+    assert healed.category == "clinical_advice" and "red flag" not in healed.reply

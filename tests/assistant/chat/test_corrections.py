@@ -20,6 +20,7 @@ def _session() -> dict[str, object]:
         ("change her leg press to 4x8", ("Leg press", 4, 8)),
         ("the bridges were 3x12 not 3x10", None),  # the bridges were never 3x10
         ("change her rows to 3x12", None),  # no rows logged
+        ("sorry, the calf raise was 3x12 not 3x10", None),  # a name not in the session
     ],
 )
 def test_a_correction_changes_one_named_or_matching_exercise(
@@ -39,6 +40,8 @@ def test_a_correction_changes_one_named_or_matching_exercise(
         "should I change her leg press to 3x12?",
         "session log: squats 3x10 not 3x12 because of knee pain, lunges 2x8",
         "did 3x10 squats and 2x8 rows",
+        "next time make the leg press 4x8 not 3x10",
+        "don't change the leg press to 3x12",
     ],
 )
 def test_questions_and_new_logs_are_not_corrections(message: str) -> None:
@@ -56,6 +59,8 @@ def test_questions_and_new_logs_are_not_corrections(message: str) -> None:
         ("her name is spelled Katherine, and should she double her Metformin", None),
         ("name is spelled right, the surname is Baker-Smith", None),
         ("my name is spelled Dana Leigh", None),
+        ("his cardiologist's name is spelled Okafor", None),
+        ("the exercise name should be Leg Press", None),
     ],
 )
 def test_a_name_correction_ends_with_the_name_as_spelled(message: str, name: str | None) -> None:
