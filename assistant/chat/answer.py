@@ -23,6 +23,13 @@ from assistant.retrieval import SearchResult
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*])")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:[–\-][a-z0-9]+)*")
+_ENUMERATION = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|then|hi|hey)\W+){0,3}(?:what|which)\s+(?:are|were)\b"
+    r"|\b(?:list|name|enumerate)\s+(?:all\s+|the\s+|of\s+)",
+    re.IGNORECASE,
+)
+"""A question asking for the members of a set ("what are the red flags", "list the skills"):
+its answer includes the best-matching list even when a single sentence scores higher."""
 _STOP = frozenset(
     "a an and are as at be before by can do does for from how i in is it me my of on or should "
     "the to what when which who why with you your".split()
@@ -102,6 +109,11 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
+def _lead_in(unit: str) -> str:
+    """What a unit is about: a sentence, or the lead-in of a list (its items would dilute it)."""
+    return unit.split("\n", 1)[0]
+
+
 def _cite(unit: str, n: int) -> str:
     """Put the marker at the end of the sentence (or of its lead-in line and list)."""
     return f"{unit} [{n}]"
@@ -155,7 +167,7 @@ class Answerer:
         if not units:
             return []
         query = self.embedder.embed_query(question)
-        sims = self._vectors([u.text for u in units]) @ query
+        sims = self._vectors([_lead_in(u.text) for u in units]) @ query
         asked = _words(question)
         scores = []
         for unit, sim in zip(units, sims, strict=True):
@@ -207,6 +219,10 @@ class Answerer:
                 continue
             chosen.append(unit)
             per[unit.passage] = per.get(unit.passage, 0) + 1
+        if _ENUMERATION.search(question) and not any("\n" in c.text for c in chosen):
+            chosen.extend(
+                [u for u, v in ranked if "\n" in u.text and v >= cfg.min_similarity][:1]
+            )
         chosen.sort(key=lambda u: (u.passage, u.position))
         numbers: dict[int, int] = {}
         for unit in chosen:

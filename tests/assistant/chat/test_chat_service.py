@@ -460,8 +460,19 @@ def test_a_question_the_classifier_calls_clinical_is_never_overridden(
     assert chat.db.get_case(TENANT, "Rosa Delgado") is None
 
 
-def test_a_quoted_list_is_never_cut_short(chat: ChatService) -> None:
-    reply = chat.reply(TENANT, fresh("Which red flags does METI want me to check every session?"))
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which red flags does METI want me to check every session?",
+        "what are the red flags?",
+        "ok so what are the post-rehab red flags",
+        "please list the red flags from the framework",
+    ],
+)
+def test_a_question_asking_for_the_red_flags_lists_all_nine(
+    chat: ChatService, question: str
+) -> None:
+    reply = chat.reply(TENANT, fresh(question))
     assert "nine red flags" in reply.reply
     listed = [line for line in reply.reply.splitlines() if line[:2].rstrip(".").isdigit()]
     assert len(listed) == 9 and "Abnormal vital signs" in reply.reply
