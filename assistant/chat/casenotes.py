@@ -108,7 +108,14 @@ _INTAKE_DIAGNOSIS = re.compile(
     r"([^.;\n]{0,120}?[A-Za-z]{3}[^.;\n]{0,120}?),?\s\s*\b(?:re?ff?err?ed|ref(?:'d)?|sent)\s+(?:by|from)\b",
     re.I,
 )
-_GOAL = re.compile(r"\bgoals?\s*(?:is|are|:|-)?\s*(?:to\s+)?([^.;\n]+)", re.I)
+_GOAL = re.compile(
+    # "goal: walk to church", "her goals were to garden"; never a status ("goals not met",
+    # "goals partially met", "goals weren't reached")
+    r"\bgoals?(?![\w'’])\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?\s*(?:to\s+)?"
+    r"(?!(?:not|never|no|none|unmet|weren|wasn|aren|isn|is|was|were|are|all|fully|partly"
+    r"|partially|mostly|largely|met|achieved|reached|attained)\b)([^\s.;\n][^.;\n]*)",
+    re.I,
+)
 _PRECAUTION = re.compile(r"\bprecautions?\s*(?:is|are|:|-)?\s*([^.;\n]+)", re.I)
 _UNTIL_HOME = r"(?:(?!\b(?:and\s+)?home\s+(?:program|programme|exercises?)\b)[^.;\n])"
 _DISCHARGE = re.compile(

@@ -99,6 +99,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("discharge summary for Paul, reason: goals met and home program: walks",
      {"discharge_reason": "goals met", "home_program": [{"name": "Walks"}]}),
     ("her home program is going well", {"home_program": []}),
+    # a goal's status is never the goal
+    ("discharge summary for Tom Baker, goals not met, he is moving away", {"goals": []}),
+    ("progress summary for Tom, goals partially met so far", {"goals": []}),
+    ("progress summary for Tom: his goals weren't reached yet", {"goals": []}),
+    ("her goals were to garden again and carry shopping", {"goals": ["garden again and carry shopping"]}),
     ("squats in her ortho shoes, 3x10", {"specialty": None}),
     ("clearance request letter for Maria", {"kind": "referral-letter", "letter_type": "clearance-request"}),
     ("session on 2 November for Maria: TUG 11.5 s", {
