@@ -217,7 +217,9 @@ class ChatService:
         changes = read_profile_changes(text)
 
         turn: Turn
-        if decision.allowed and decision.reason.startswith(_EDIT_RULE):
+        if not any(ch.isalnum() for ch in text):  # "?", "...", an emoji: nothing to refuse
+            turn = Turn(reply=say("no_words", help=say("help")))
+        elif decision.allowed and decision.reason.startswith(_EDIT_RULE):
             turn = _edit_reply(state)
         elif decision.allowed or self._allowed_anyway(
             decision.category.value, decision.reason, text, facts, changes, state

@@ -392,6 +392,15 @@ def test_a_greeting_gets_the_help_text(chat: ChatService) -> None:
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
 
 
+@pytest.mark.parametrize("message", ["?", "...", "🙂", "??!"])
+def test_a_message_with_no_words_gets_the_help_text_not_a_refusal(
+    chat: ChatService, message: str
+) -> None:
+    reply = chat.reply(TENANT, message)
+    assert reply.category == "in_scope" and "Draft documents" in reply.reply
+    assert "outside what I can help with" not in reply.reply
+
+
 @pytest.mark.parametrize("message", ["thnks!", "cheers, much appreciated", "tysm :)"])
 def test_thanks_with_typos_or_slang_gets_a_welcome_not_i_dont_know(
     chat: ChatService, message: str
