@@ -29,6 +29,9 @@ def draft_command(
     to_specialty: str | None = typer.Option(
         None, "--to-specialty", help="Recipient specialty (default: the referral's)."
     ),
+    to_physician: str | None = typer.Option(
+        None, "--to-physician", help="Addressee when not the referring physician."
+    ),
     session: str | None = typer.Option(
         None, "--session", help="Session log: session number (1 = first) or date."
     ),
@@ -52,6 +55,7 @@ def draft_command(
     raw: dict[str, Any] = {
         "letter_type": letter_type,
         "to_specialty": to_specialty,
+        "to_physician": to_physician,
         "session": session,
         "discharge_reason": discharge_reason,
     }

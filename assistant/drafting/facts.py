@@ -103,6 +103,8 @@ class Facts:
     age: str | None
     specialty: Specialty
     specialty_known: bool
+    recipient: str
+    """The data path of the letter's addressee (`referral.physician` or `options.to_physician`)."""
     sessions: list[SessionView]
     attendance: dict[str, str]
     measures: list[MeasureRow]
@@ -176,6 +178,20 @@ def resolve_specialty(case: ClientCase, options: DraftOptions) -> tuple[Specialt
     return fallback, wanted is None
 
 
+def recipient_path(case: ClientCase, options: DraftOptions) -> str:
+    """Who a letter goes to: options.to_physician when given or when the letter is for another
+    specialty than the referral's (never the referring physician by mistake), else the referring
+    physician."""
+    if options.to_physician:
+        return "options.to_physician"
+    if options.to_specialty and case.referral:
+        wanted = catalog.find_specialty(options.to_specialty)
+        own = catalog.find_specialty(case.referral.specialty)
+        if wanted is not None and own is not None and wanted.id != own.id:
+            return "options.to_physician"
+    return "referral.physician"
+
+
 def build_facts(
     case: ClientCase, options: DraftOptions, doc_date: dt.date, knowledge_dir: Path = KNOWLEDGE_DIR
 ) -> Facts:
@@ -235,6 +251,7 @@ def build_facts(
         age=derived.count(age) if age is not None else None,
         specialty=spec,
         specialty_known=spec_ok,
+        recipient=recipient_path(case, options),
         sessions=sessions,
         attendance=attendance,
         measures=rows,

@@ -41,6 +41,11 @@ class DraftOptions(BaseModel):
 
     letter_type: LetterType = "introduction"
     to_specialty: ShortText | None = Field(None, description="Overrides case.referral.specialty.")
+    to_physician: ShortText | None = Field(
+        None,
+        description="Addressee when not the referring physician; a letter to another specialty "
+        "without it leaves a placeholder.",
+    )
     session: int | dt.date | None = Field(
         None, description="Session-log: session number (1 = first) or date; latest by default."
     )

@@ -49,8 +49,7 @@ def _title(kind: str, options: DraftOptions, facts: Facts, session: SessionView 
     pattern = titles[kind][options.letter_type] if kind == "referral-letter" else titles[kind]
     return str(pattern).format(
         client=facts.needs.value("client.name") or facts.needs.placeholder("client.name"),
-        physician=facts.needs.value("referral.physician")
-        or facts.needs.placeholder("referral.physician"),
+        physician=facts.needs.value(facts.recipient) or facts.needs.placeholder(facts.recipient),
         date=session.date if session else facts.doc_date,
     )
 

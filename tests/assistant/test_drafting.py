@@ -239,6 +239,25 @@ def test_specialty_changes_what_a_letter_reports(
     assert unsupported(result) == []
 
 
+@pytest.mark.parametrize(
+    ("options", "addressee", "missing"),
+    [
+        ({}, "Dear Dr. Patel,", False),
+        ({"to_specialty": "orthopedics"}, "Dear Dr. Patel,", False),
+        ({"to_specialty": "cardiology"}, "Dear [recipient physician],", True),
+        ({"to_specialty": "cardiology", "to_physician": "Dr. Maya Stein"}, "Dear Dr. Stein,", False),
+    ],
+)
+def test_a_letter_to_another_specialty_is_never_addressed_to_the_referring_physician(
+    options: dict[str, str], addressee: str, missing: bool
+) -> None:
+    result = make("referral-letter", case_of("post-tkr"), letter_type="progress-update", **options)
+    assert addressee in result.markdown
+    assert ("options.to_physician" in result.missing_fields) is missing
+    assert ("Valley Orthopedics" in result.markdown) is (addressee == "Dear Dr. Patel,")
+    assert addressee.split()[-1].rstrip(",") in result.title  # "Patel", "physician]", "Stein"
+
+
 def test_cardiology_and_orthopedic_letters_differ() -> None:
     cardio = make("referral-letter", case_of("post-tkr"), letter_type="progress-update",
                   to_specialty="cardiology")
