@@ -108,6 +108,10 @@ _INTAKE_DIAGNOSIS = re.compile(
     r"([^.;\n]{0,120}?[A-Za-z]{3}[^.;\n]{0,120}?),?\s\s*\b(?:re?ff?err?ed|ref(?:'d)?|sent)\s+(?:by|from)\b",
     re.I,
 )
+_NOT_A_DIAGNOSIS = re.compile(
+    # parts of an intake line that describe the person, not the condition ("retired teacher")
+    r"^(?:a\s+|an\s+)?(?:retired|former|ex-|works?\s+as|working\s+as|occupation|job)\b", re.I
+)
 _GOAL = re.compile(
     # "goal: walk to church", "her goals were to garden"; never a status ("goals not met",
     # "goals partially met", "goals weren't reached")
@@ -531,6 +535,15 @@ def _first(rx: re.Pattern[str], text: _Text) -> str | None:
     return _clean(value) if value else None
 
 
+def _intake_diagnosis(text: _Text) -> str | None:
+    """The diagnosis of an intake line, without the parts that describe the person."""
+    found = _first(_INTAKE_DIAGNOSIS, text)
+    if not found:
+        return None
+    kept = [p for p in (p.strip() for p in found.split(",")) if p and not _NOT_A_DIAGNOSIS.match(p)]
+    return ", ".join(kept) or None
+
+
 def _discharge_request_reason(text: _Text) -> str | None:
     """The reason a discharge request gives, unless it is negated ("none of her goals were
     met" is no reason "goals were met")."""
@@ -586,7 +599,7 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         for part in (_clean(p, 120) for p in re.split(r",|\band\b|\+", home or ""))
         if re.search(r"[A-Za-z]{3}", part)
     ][:20]
-    facts.diagnosis = _first(_DIAGNOSIS, text) or _first(_INTAKE_DIAGNOSIS, text)
+    facts.diagnosis = _first(_DIAGNOSIS, text) or _intake_diagnosis(text)
     facts.goals = [g for g in [_first(_GOAL, text)] if g]
     facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p]
     report, observed, plan = _first(_REPORT, text), _first(_OBSERVED, text), _first(_PLAN, text)

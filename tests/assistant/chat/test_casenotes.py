@@ -120,6 +120,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu's physician limits: blood pressure up to 150/95, blood glucose 100 to 250",
      {"client": "Ann Wu", "limits": {"bp_max": "150/95", "glucose_min": 100, "glucose_max": 250},
       "session": {}, "diagnosis": None}),
+    # what describes the person is not the diagnosis
+    ("new client Bob Diaz, retired teacher, COPD, referred by Dr. Lena Kim",
+     {"client": "Bob Diaz", "diagnosis": "COPD"}),
+    ("new client Ann Lee, 64, retired nurse, referred by Dr. Kim", {"diagnosis": None}),
+    ("new client Sam Ode, works as a bus driver, low back pain, referred by Dr. Kim",
+     {"diagnosis": "low back pain"}),
     # found in review: readings of a session are never limits
     ("session log for Ann today: 3x10 squats, max HR 162, SpO2 min 86% during the walk, glucose "
      "110 and 165 before and after, within range", {"limits": {}}),
