@@ -92,6 +92,11 @@ _SYMPTOM = re.compile(
     re.I,
 )
 """Words of a symptom: an intake line with one is never recorded over the model's escalation."""
+_DIAGNOSIS_LABEL = re.compile(r"\b(?:diagnosis|dx)\s*(?::|-|is|was)|\bdiagnosed with\b", re.I)
+_HEDGE = re.compile(
+    r"\b(?:probabl\w*|maybe|likely|might|could|possibl\w*|suspect\w*|think|guess|seems?|looks?"
+    r"|sounds?|query|\?)", re.I
+)
 _LIVE_STATE = re.compile(
     r"\b(now|right now|just|suddenly|currently|still|at the moment|today|isn'?t|is not|aren'?t|"
     r"can'?t|cannot|won'?t|doesn'?t|not (breathing|responding|answering|moving|making sense)|"
@@ -297,7 +302,7 @@ class ChatService:
                 return False  # "unstable angina, chest pain at rest": never recorded over it
             referral_only = not (facts.has_session or facts.assessments)
             return self._field_answer(text, facts, state.get("draft")) or (
-                referral_only and _case_statement(text, facts)
+                referral_only and _case_statement(text, facts, referral_diagnosis=True)
             )
         if category == "clinical_advice" and reason.startswith("classifier:"):
             return self._field_answer(text, facts, state.get("draft")) or _case_statement(
@@ -837,8 +842,13 @@ def _edit_reply(state: dict[str, Any]) -> Turn:
     return Turn(reply=reply)
 
 
-def _case_statement(text: str, facts: CaseFacts) -> bool:
-    """A statement fully read as facts about a named client (nothing else is left)."""
+def _case_statement(text: str, facts: CaseFacts, referral_diagnosis: bool = False) -> bool:
+    """A statement fully read as facts about a named client (nothing else is left).
+
+    With `referral_diagnosis`, the output check's "states a diagnosis" is not held against a
+    message that records the referral's diagnosis under a label ("diagnosis: type 2
+    diabetes") with no hedge ("probably", "I think"): that is the physician's word, recorded.
+    """
     recorded = (
         facts.physician
         or facts.specialty
@@ -854,8 +864,17 @@ def _case_statement(text: str, facts: CaseFacts) -> bool:
         and len(text) <= 500
         and not _QUESTION_FORM.search(text)
         and not re.search(r"[A-Za-z]", facts.leftover)
-        and not check_output(text)
+        and not [
+            issue
+            for issue in check_output(text)
+            if not (referral_diagnosis and issue.kind == "diagnosis" and _labelled_diagnosis(text))
+        ]
     )
+
+
+def _labelled_diagnosis(text: str) -> bool:
+    """The diagnosis is given under a label and not hedged (the referral's, not a guess)."""
+    return bool(_DIAGNOSIS_LABEL.search(text)) and not _HEDGE.search(text)
 
 
 @lru_cache(maxsize=8192)

@@ -392,13 +392,14 @@ def test_a_greeting_gets_the_help_text(chat: ChatService) -> None:
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
 
 
-@pytest.mark.parametrize("message", ["?", "...", "🙂", "??!"])
+@pytest.mark.parametrize("message", ["?", "...", "🙂", "??!", "🆘"])
 def test_a_message_with_no_words_gets_the_help_text_not_a_refusal(
     chat: ChatService, message: str
 ) -> None:
     reply = chat.reply(TENANT, message)
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
     assert "outside what I can help with" not in reply.reply
+    assert "call emergency services" in reply.reply  # "🆘" alone must not get just a menu
 
 
 @pytest.mark.parametrize("message", ["thnks!", "cheers, much appreciated", "tysm :)"])
@@ -579,8 +580,16 @@ def test_an_intake_line_is_recorded_when_only_the_model_feared_an_emergency(
     assert recorded.category == "in_scope" and "Dr. Maria Santos" in recorded.reply
     case = chat.db.get_case(TENANT, "grace liu")
     assert case is not None and case.referral is not None and case.referral.specialty == "oncology"
+    labelled = chat.reply(
+        TENANT, fresh("New client Rhea Moss, diagnosis: type 2 diabetes, referred by Dr. Omar Said, "
+                      "endocrinology.")
+    )
+    case = chat.db.get_case(TENANT, "rhea moss")
+    assert labelled.category == "in_scope" and case is not None
+    assert case.diagnosis == "Type 2 diabetes"
     for message in (
         "New client Hal Berg, referred by Dr. Ana Silva, cardiology, he just collapsed in the car park",
+        "New client Bo Lind, diagnosis: probably diabetes, referred by Dr. Ana Silva",
         "New client Ivo Lund, unstable angina, chest pain at rest since yesterday, referred by "
         "Dr. Ana Silva, cardiology",
         "session log for Ida Roth: 2x10 step-ups; Dr. Ana Silva, cardiology; diagnosis: angina",
