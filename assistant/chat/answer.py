@@ -29,7 +29,8 @@ _ENUMERATION = re.compile(
     re.IGNORECASE,
 )
 """A question asking for the members of a set ("what are the red flags", "list the skills"):
-its answer includes the best-matching list even when a single sentence scores higher."""
+its answer includes the best-matching list of a passage it already quotes, even when a single
+sentence scores higher."""
 _STOP = frozenset(
     "a an and are as at be before by can do does for from how i in is it me my of on or should "
     "the to what when which who why with you your".split()
@@ -220,8 +221,13 @@ class Answerer:
             chosen.append(unit)
             per[unit.passage] = per.get(unit.passage, 0) + 1
         if _ENUMERATION.search(question) and not any("\n" in c.text for c in chosen):
+            answering = {c.passage for c in chosen}  # never a list from a passage not chosen
             chosen.extend(
-                [u for u, v in ranked if "\n" in u.text and v >= cfg.min_similarity][:1]
+                [
+                    u
+                    for u, v in ranked
+                    if "\n" in u.text and u.passage in answering and v >= cfg.min_similarity
+                ][:1]
             )
         chosen.sort(key=lambda u: (u.passage, u.position))
         numbers: dict[int, int] = {}

@@ -88,27 +88,28 @@ _PRESENT = re.compile(
 _SYMPTOM = re.compile(
     r"\b(sob|cp|tia|pain\w*|ache\w*|aching|angina|unstable|acute|severe|worse\w*|bleed\w*|swell\w*|swollen|"
     r"numb\w*|tingl\w*|dizz\w*|faint\w*|breath\w*|chest|confus\w*|weak\w*|vomit\w*|fever\w*|"
-    r"palpitat\w*|racing|pressure|since yesterday|at rest|symptom\w*|attack)\b",
+    r"palpitat\w*|racing|pressure|since yesterday|at rest|symptom\w*|attack|stroke|arrest|coma|"
+    r"hypo|hypo\w*glyc\w*|overdos\w*|embol\w*|anaphyla\w*|seiz\w*|collaps\w*|"
+    r"unconscious|unresponsive)\b",
     re.I,
 )
 """Words of a symptom: an intake line with one is never recorded over the model's escalation."""
-_DIAGNOSIS_LABEL = re.compile(r"\b(?:diagnosis|dx)\s*(?::|-|is|was)|\bdiagnosed with\b", re.I)
-_HEDGE = re.compile(
-    r"\b(?:probabl\w*|maybe|likely|might|could|possibl\w*|suspect\w*|think|guess|seems?|looks?"
-    r"|sounds?|query|\?)", re.I
-)
 _LIVE_STATE = re.compile(
     r"\b(now|right now|just|suddenly|currently|still|at the moment|today|isn'?t|is not|aren'?t|"
     r"can'?t|cannot|won'?t|doesn'?t|not (breathing|responding|answering|moving|making sense)|"
     r"looks?|seems?|feels?|going|gone|went|turn(ed|ing)|getting|collaps\w*|fell|fall(ing|en)|"
     r"faint\w*|passed out|vomit\w*|bleed\w*|sweat\w*|pale|gr[ae]y|blue|clammy|confused|"
-    r"dizzy|breath\w*|unconscious|unresponsive|seiz\w*|slurr\w*|me|my|i|i'm|we)\b",
+    r"dizzy|breath\w*|unconscious|unresponsive|seiz\w*|slurr\w*|me|my|i|i'm|we|here|"
+    r"this (?:morning|afternoon|evening)|tonight|during|mid-?session|in (?:the )?(?:gym|studio|"
+    r"session|class|pool|waiting room|car park|parking lot|lobby)|on the (?:treadmill|bike|mat))\b",
     re.I,
 )
 """Words of someone's state right now, or of the practitioner speaking: an answer with them is
 never taken as a field when the guard's model saw an emergency (a false escalation is the safe
 error)."""
 _EDIT_RULE = "rule:in_scope.edit_request"
+_NO_TEXT = "input:no readable text"
+"""The guard's reason for a message with nothing to read once normalised ("?", an emoji)."""
 """The guard's reason for a request to reword or re-lay-out a draft, and nothing else."""
 _NAME_ONLY = re.compile(r"^(?:Dr\.?\s+)?([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){0,2})$")
 
@@ -222,8 +223,8 @@ class ChatService:
         changes = read_profile_changes(text)
 
         turn: Turn
-        if not any(ch.isalnum() for ch in text):  # "?", "...", an emoji: nothing to refuse
-            turn = Turn(reply=say("no_words", help=say("help")))
+        if decision.reason.startswith(_NO_TEXT) and decision.category.value == "off_topic":
+            turn = Turn(reply=say("no_words", help=say("help")))  # "?", "...", an emoji
         elif decision.allowed and decision.reason.startswith(_EDIT_RULE):
             turn = _edit_reply(state)
         elif decision.allowed or self._allowed_anyway(
@@ -302,7 +303,7 @@ class ChatService:
                 return False  # "unstable angina, chest pain at rest": never recorded over it
             referral_only = not (facts.has_session or facts.assessments)
             return self._field_answer(text, facts, state.get("draft")) or (
-                referral_only and _case_statement(text, facts, referral_diagnosis=True)
+                referral_only and _case_statement(text, facts)
             )
         if category == "clinical_advice" and reason.startswith("classifier:"):
             return self._field_answer(text, facts, state.get("draft")) or _case_statement(
@@ -842,13 +843,8 @@ def _edit_reply(state: dict[str, Any]) -> Turn:
     return Turn(reply=reply)
 
 
-def _case_statement(text: str, facts: CaseFacts, referral_diagnosis: bool = False) -> bool:
-    """A statement fully read as facts about a named client (nothing else is left).
-
-    With `referral_diagnosis`, the output check's "states a diagnosis" is not held against a
-    message that records the referral's diagnosis under a label ("diagnosis: type 2
-    diabetes") with no hedge ("probably", "I think"): that is the physician's word, recorded.
-    """
+def _case_statement(text: str, facts: CaseFacts) -> bool:
+    """A statement fully read as facts about a named client (nothing else is left)."""
     recorded = (
         facts.physician
         or facts.specialty
@@ -864,17 +860,8 @@ def _case_statement(text: str, facts: CaseFacts, referral_diagnosis: bool = Fals
         and len(text) <= 500
         and not _QUESTION_FORM.search(text)
         and not re.search(r"[A-Za-z]", facts.leftover)
-        and not [
-            issue
-            for issue in check_output(text)
-            if not (referral_diagnosis and issue.kind == "diagnosis" and _labelled_diagnosis(text))
-        ]
+        and not check_output(text)
     )
-
-
-def _labelled_diagnosis(text: str) -> bool:
-    """The diagnosis is given under a label and not hedged (the referral's, not a guess)."""
-    return bool(_DIAGNOSIS_LABEL.search(text)) and not _HEDGE.search(text)
 
 
 @lru_cache(maxsize=8192)

@@ -181,6 +181,9 @@ KNOWN_MISSES = [
     # The model still leans on the medication / symptom words here (a clarify-or-refuse, never
     # an answer): kept as strict expected failures so a fix shows up.
     "client takes metoprolol, should I use RPE instead of heart rate zones?",
+    # An intake line that labels the referral's diagnosis: escalated as an emergency by the
+    # model of 2026-12-03 (retraining noise; training on intake lines was tried, RESULTS).
+    "New client Ada Brook, diagnosis: hypertension, referred by Dr. Omar Said, cardiology.",
 ]
 
 
