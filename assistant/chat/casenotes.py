@@ -108,16 +108,31 @@ _INTAKE_DIAGNOSIS = re.compile(
     r"([^.;\n]{0,120}?[A-Za-z]{3}[^.;\n]{0,120}?),?\s\s*\b(?:re?ff?err?ed|ref(?:'d)?|sent)\s+(?:by|from)\b",
     re.I,
 )
-_NOT_A_DIAGNOSIS = re.compile(
-    # parts of an intake line that describe the person, not the condition ("retired teacher")
-    r"^(?:a\s+|an\s+)?(?:retired|former|ex-|works?\s+as|working\s+as|occupation|job)\b", re.I
+_OCCUPATION = (
+    r"(?:teacher|nurse|engineer|firefighter|police officer|officer|farmer|accountant|driver"
+    r"|bus driver|truck driver|mechanic|builder|carpenter|electrician|plumber|chef|cook|lawyer"
+    r"|banker|clerk"
+    r"|secretary|soldier|veteran|athlete|runner|dancer|musician|professor|librarian|pilot|miner"
+    r"|postman|mail carrier|waiter|waitress|cleaner|smoker|office worker|civil servant|manager"
+    r"|salesman|saleswoman|cashier|student|retiree|housewife|homemaker|grandmother|grandfather)"
+)
+_PERSON_PART = re.compile(
+    # a part of an intake line that describes the person ("retired teacher", "works as a bus
+    # driver", "former smoker with COPD": only "COPD" is the diagnosis)
+    r"^(?:a\s+|an\s+)?(?:(?:retired|former|ex-)\s*|works?\s+as\s+(?:an?\s+)?"
+    r"|working\s+as\s+(?:an?\s+)?)?" + _OCCUPATION + r"s?(?:\s+(?:with|who has|and has)\s+(.+))?$",
+    re.I,
 )
 _GOAL = re.compile(
-    # "goal: walk to church", "her goals were to garden"; never a status ("goals not met",
-    # "goals partially met", "goals weren't reached")
-    r"\bgoals?(?![\w'’])\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?\s*(?:to\s+)?"
-    r"(?!(?:not|never|no|none|unmet|weren|wasn|aren|isn|is|was|were|are|all|fully|partly"
-    r"|partially|mostly|largely|met|achieved|reached|attained)\b)([^\s.;\n][^.;\n]*)",
+    r"\bgoals?(?![\w'’])\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?\s*(?:to\s+)?([^\s.;\n][^.;\n]*)",
+    re.I,
+)
+_GOAL_STATUS = re.compile(
+    # what "goals ..." says of the goals, not a goal: "not met", "partially met", "have been
+    # met", "weren't reached", "remain unmet", "on track"
+    r"^(?:(?:have|has|had|haven'?t|hasn'?t|were|are|was|is|weren'?t|werent|aren'?t|isn'?t|not|never"
+    r"|now|all|fully|partly|partially|mostly|largely|only|still|remain|remains|been|n't)\s+)*"
+    r"(?:met|unmet|achieved|reached|attained|on track|in progress|not met)\b",
     re.I,
 )
 _PRECAUTION = re.compile(r"\bprecautions?\s*(?:is|are|:|-)?\s*([^.;\n]+)", re.I)
@@ -540,8 +555,14 @@ def _intake_diagnosis(text: _Text) -> str | None:
     found = _first(_INTAKE_DIAGNOSIS, text)
     if not found:
         return None
-    kept = [p for p in (p.strip() for p in found.split(",")) if p and not _NOT_A_DIAGNOSIS.match(p)]
-    return ", ".join(kept) or None
+    kept: list[str] = []
+    for part in (p.strip() for p in found.split(",")):
+        person = _PERSON_PART.match(part)
+        if not person:
+            kept.append(part)
+        elif person.group(1):
+            kept.append(person.group(1).strip())
+    return ", ".join(p for p in kept if p) or None
 
 
 def _discharge_request_reason(text: _Text) -> str | None:
@@ -600,7 +621,7 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         if re.search(r"[A-Za-z]{3}", part)
     ][:20]
     facts.diagnosis = _first(_DIAGNOSIS, text) or _intake_diagnosis(text)
-    facts.goals = [g for g in [_first(_GOAL, text)] if g]
+    facts.goals = [g for g in [_first(_GOAL, text)] if g and not _GOAL_STATUS.match(g)]
     facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p]
     report, observed, plan = _first(_REPORT, text), _first(_OBSERVED, text), _first(_PLAN, text)
 

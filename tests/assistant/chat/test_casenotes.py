@@ -104,6 +104,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("progress summary for Tom, goals partially met so far", {"goals": []}),
     ("progress summary for Tom: his goals weren't reached yet", {"goals": []}),
     ("her goals were to garden again and carry shopping", {"goals": ["garden again and carry shopping"]}),
+    ("progress summary for Tom, goals: not met", {"goals": []}),
+    ("progress summary for Tom: goals have been met", {"goals": []}),
+    ("progress summary for Tom, goals remain unmet", {"goals": []}),
+    ("goal is to never fall again", {"goals": ["never fall again"]}),
+    ("goal: no falls this winter", {"goals": ["no falls this winter"]}),
     ("squats in her ortho shoes, 3x10", {"specialty": None}),
     ("clearance request letter for Maria", {"kind": "referral-letter", "letter_type": "clearance-request"}),
     ("session on 2 November for Maria: TUG 11.5 s", {
@@ -126,6 +131,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("new client Ann Lee, 64, retired nurse, referred by Dr. Kim", {"diagnosis": None}),
     ("new client Sam Ode, works as a bus driver, low back pain, referred by Dr. Kim",
      {"diagnosis": "low back pain"}),
+    ("new client Al Ray, former MI, referred by Dr. Kim", {"diagnosis": "former MI"}),
+    ("new client Al Ray, former smoker with COPD, referred by Dr. Kim", {"diagnosis": "COPD"}),
+    ("new client Al Ray, job-related low back injury, referred by Dr. Kim",
+     {"diagnosis": "job-related low back injury"}),
+    ("new client Al Ray, works as a nurse and has type 2 diabetes, referred by Dr. Kim",
+     {"diagnosis": "type 2 diabetes"}),
     # found in review: readings of a session are never limits
     ("session log for Ann today: 3x10 squats, max HR 162, SpO2 min 86% during the walk, glucose "
      "110 and 165 before and after, within range", {"limits": {}}),
