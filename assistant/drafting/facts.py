@@ -187,8 +187,8 @@ def recipient_path(case: ClientCase, options: DraftOptions) -> str:
     if options.to_specialty and case.referral:
         wanted = catalog.find_specialty(options.to_specialty)
         own = catalog.find_specialty(case.referral.specialty)
-        if wanted is not None and own is not None and wanted.id != own.id:
-            return "options.to_physician"
+        if wanted is not None and (own is None or wanted.id != own.id):
+            return "options.to_physician"  # an unknown referral specialty may be another one
     return "referral.physician"
 
 

@@ -87,6 +87,12 @@ def draft(
     msgs = catalog.messages()
     doc_date = options.date or dt.date.today()
     facts = build_facts(case, options, doc_date, knowledge_dir)
+    if (
+        kind == "referral-letter"
+        and options.letter_type == "thank-you"
+        and facts.recipient != "referral.physician"
+    ):
+        raise DraftError([msgs["errors"]["thank_you_recipient"]])
     warnings = list(facts.warnings)
     if kind != "session-log" and options.letter_type not in {
         "clearance-request",

@@ -246,6 +246,7 @@ def test_specialty_changes_what_a_letter_reports(
         ({"to_specialty": "orthopedics"}, "Dear Dr. Patel,", False),
         ({"to_specialty": "cardiology"}, "Dear [recipient physician],", True),
         ({"to_specialty": "cardiology", "to_physician": "Dr. Maya Stein"}, "Dear Dr. Stein,", False),
+        ({"to_physician": "Dr Maya Stein MD"}, "Dear Dr Stein,", False),
     ],
 )
 def test_a_letter_to_another_specialty_is_never_addressed_to_the_referring_physician(
@@ -256,6 +257,25 @@ def test_a_letter_to_another_specialty_is_never_addressed_to_the_referring_physi
     assert ("options.to_physician" in result.missing_fields) is missing
     assert ("Valley Orthopedics" in result.markdown) is (addressee == "Dear Dr. Patel,")
     assert addressee.split()[-1].rstrip(",") in result.title  # "Patel", "physician]", "Stein"
+
+
+def test_a_referral_without_a_specialty_is_not_assumed_to_be_the_recipient_s() -> None:
+    case = case_of("post-tkr")
+    assert case.referral is not None
+    case = case.model_copy(update={"referral": case.referral.model_copy(update={"specialty": None})})
+    result = make("referral-letter", case, letter_type="progress-update", to_specialty="cardiology")
+    assert "Dear [recipient physician]," in result.markdown
+
+
+def test_an_introduction_to_another_physician_names_the_referrer_and_a_thank_you_is_refused() -> None:
+    intro = make("referral-letter", case_of("post-tkr"), letter_type="introduction",
+                 to_specialty="cardiology", to_physician="Dr. Maya Stein")
+    assert "Thank you for referring" not in intro.markdown
+    assert "referred to me for medical exercise by Dr. Alan Patel" in intro.markdown
+    assert unsupported(intro) == []
+    with pytest.raises(DraftError, match=r"options\.to_physician: a thank-you letter"):
+        make("referral-letter", case_of("post-tkr"), letter_type="thank-you",
+             to_physician="Dr. Maya Stein")
 
 
 def test_cardiology_and_orthopedic_letters_differ() -> None:
