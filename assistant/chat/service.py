@@ -94,6 +94,21 @@ _SYMPTOM = re.compile(
     re.I,
 )
 """Words of a symptom: an intake line with one is never recorded over the model's escalation."""
+_INTAKE_LINE = re.compile(
+    r"new\s+(?:client|cleint|patient|pt|referral)\b[\s:,-]*[^.!?;\n]{1,80}?,\s*"
+    r"(?:diagnosis|dx)\s*(?::|-|is)\s*(?P<dx>[^.!?;,\n]{2,80}?)\s*,\s*"
+    r"(?:re?ff?err?ed|ref|sent)\s+(?:by|from)\s+(?:dr\.?\s+)?[A-Za-z][\w'’ .-]{0,40}?"
+    r"(?:\s*,\s*[a-z /&-]{3,40}|\s*\([a-z /&-]{3,40}\))?\s*\.?",
+    re.I,
+)
+"""The whole of an intake line: framing, name (and age), labelled diagnosis, referrer."""
+_HEDGE = re.compile(
+    r"\b(?:probabl\w*|maybe|may|likely|might|could|possibl\w*|suspect\w*|think|guess|seems?"
+    r"|looks?|sounds?|query|consistent|appears?|indicat\w*|presum\w*|provisional|r/o|rule\w* out"
+    r"|working|differential|versus|vs)\b|\?",
+    re.I,
+)
+"""Words of a guess: a hedged diagnosis is never the referral's to record."""
 _LIVE_STATE = re.compile(
     r"\b(now|right now|just|suddenly|currently|still|at the moment|today|isn'?t|is not|aren'?t|"
     r"can'?t|cannot|won'?t|doesn'?t|not (breathing|responding|answering|moving|making sense)|"
@@ -101,7 +116,8 @@ _LIVE_STATE = re.compile(
     r"faint\w*|passed out|vomit\w*|bleed\w*|sweat\w*|pale|gr[ae]y|blue|clammy|confused|"
     r"dizzy|breath\w*|unconscious|unresponsive|seiz\w*|slurr\w*|me|my|i|i'm|we|here|"
     r"this (?:morning|afternoon|evening)|tonight|during|mid-?session|in (?:the )?(?:gym|studio|"
-    r"session|class|pool|waiting room|car park|parking lot|lobby)|on the (?:treadmill|bike|mat))\b",
+    r"session|class|pool|waiting room|car park|parking lot|lobby)|on the (?:treadmill|bike|mat)|"
+    r"happening|ongoing|in progress|occurring)\b",
     re.I,
 )
 """Words of someone's state right now, or of the practitioner speaking: an answer with them is
@@ -860,7 +876,24 @@ def _case_statement(text: str, facts: CaseFacts) -> bool:
         and len(text) <= 500
         and not _QUESTION_FORM.search(text)
         and not re.search(r"[A-Za-z]", facts.leftover)
-        and not check_output(text)
+        and not [
+            issue
+            for issue in check_output(text)
+            if not (issue.kind == "diagnosis" and _intake_line(text))
+        ]
+    )
+
+
+def _intake_line(text: str) -> bool:
+    """One sentence of the intake template and nothing else: "New client Ann Wu, 57,
+    diagnosis: type 2 diabetes, referred by Dr. Priya Nair, endocrinology." The diagnosis is
+    the referral's (labelled, unhedged), and nothing is said of a symptom or of anyone now."""
+    found = _INTAKE_LINE.fullmatch(text.strip())
+    return bool(
+        found
+        and not _HEDGE.search(found["dx"])
+        and not _SYMPTOM.search(text)
+        and not _LIVE_STATE.search(text)
     )
 
 

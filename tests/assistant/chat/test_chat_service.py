@@ -604,6 +604,10 @@ def test_an_intake_line_is_recorded_when_only_the_model_feared_an_emergency(
     assert case is not None and case.referral is not None and case.referral.specialty == "oncology"
     for message in (
         "New client Hal Berg, referred by Dr. Ana Silva, cardiology, he just collapsed in the car park",
+        "New client Noor Haddad, diagnosis: consistent with a stroke, referred by Dr. Ana Silva",
+        "New client Noor Haddad, diagnosis: heart failure, referred by Dr. Ana Silva, cardiology. "
+        "Precaution: appears to have a pulmonary embolism.",
+        "New client Noor Haddad, diagnosis: DKA happening, referred by Dr. Ana Silva",
         "New client Ivo Lund, unstable angina, chest pain at rest since yesterday, referred by "
         "Dr. Ana Silva, cardiology",
         "session log for Ida Roth: 2x10 step-ups; Dr. Ana Silva, cardiology; diagnosis: angina",
@@ -615,6 +619,21 @@ def test_an_intake_line_is_recorded_when_only_the_model_feared_an_emergency(
         escalated = chat.reply(TENANT, fresh(message))
         assert escalated.category == "emergency", message
     assert chat.db.get_case(TENANT, "hal berg") is None
+
+
+@pytest.mark.parametrize("verdict", [_classifier_says_emergency, _classifier_says_clinical])
+def test_a_plain_intake_line_with_a_labelled_diagnosis_is_recorded_over_the_model_alone(
+    chat: ChatService, monkeypatch: pytest.MonkeyPatch, verdict: Callable[..., Decision]
+) -> None:
+    monkeypatch.setattr(chat.services.guard, "check_input", verdict)
+    reply = chat.reply(
+        TENANT, fresh("New client Rhea Moss, 58, diagnosis: type 2 diabetes, referred by "
+                      "Dr. Omar Nasser, endocrinology.")
+    )
+    case = chat.db.get_case(TENANT, "rhea moss")
+    assert reply.category == "in_scope" and case is not None
+    assert case.diagnosis == "Type 2 diabetes"
+    assert case.referral is not None and case.referral.physician == "Dr. Omar Nasser"
 
 
 @pytest.mark.parametrize(
