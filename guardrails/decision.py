@@ -66,14 +66,14 @@ class Thresholds:
     clinical_advice: float = 0.5
     off_topic: float = 0.5
     refuse_despite_doubt: float = 0.8
+    """When one of the model's two views would answer, a refusal needs this much (else the
+    guard asks what the practitioner wants: `clarify`, also not answered). Chosen on the
+    development sets: such messages were a third in scope (24 of 72) there."""
     tuned_sure: float | None = 0.97
     """When the views disagree and no refusal is strong: answer anyway when the tuned view's own
     p(in_scope) reaches this (None: never; such a message gets `clarify`). Chosen on the
     validation split: the most in-scope messages answered with none more unsafe let through
     (9 of 1,198 more answered); on the development sets 8 of 1,063 more, 1 of 937 unsafe more."""
-    """When one of the model's two views would answer, a refusal needs this much (else the
-    guard asks what the practitioner wants: `clarify`, also not answered). Chosen on the
-    development sets: such messages were a third in scope (24 of 72) there."""
 
     def refusal_bars(self) -> dict[Category, float]:
         """The bar of each refusal category, emergency first."""

@@ -111,8 +111,8 @@ _INTAKE_DIAGNOSIS = re.compile(
 _OCCUPATION = (
     r"(?:teacher|nurse|engineer|firefighter|police officer|officer|farmer|accountant|driver"
     r"|bus driver|truck driver|mechanic|builder|carpenter|electrician|plumber|chef|cook|lawyer"
-    r"|banker|clerk"
-    r"|secretary|soldier|veteran|athlete|runner|dancer|musician|professor|librarian|pilot|miner"
+    r"|banker|clerk|secretary|soldier|veteran|athlete|runner|dancer|musician|professor|librarian"
+    r"|pilot|miner"
     r"|postman|mail carrier|waiter|waitress|cleaner|smoker|office worker|civil servant|manager"
     r"|salesman|saleswoman|cashier|student|retiree|housewife|homemaker|grandmother|grandfather)"
 )

@@ -124,9 +124,9 @@ _LIVE_STATE = re.compile(
 never taken as a field when the guard's model saw an emergency (a false escalation is the safe
 error)."""
 _EDIT_RULE = "rule:in_scope.edit_request"
+"""The guard's reason for a request to reword or re-lay-out a draft, and nothing else."""
 _NO_TEXT = "input:no readable text"
 """The guard's reason for a message with nothing to read once normalised ("?", an emoji)."""
-"""The guard's reason for a request to reword or re-lay-out a draft, and nothing else."""
 _NAME_ONLY = re.compile(r"^(?:Dr\.?\s+)?([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){0,2})$")
 
 
