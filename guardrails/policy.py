@@ -18,7 +18,7 @@ RESPONSES_FILE = PROMPTS_DIR / "guard" / "responses.yaml"
 _PHYSICIAN = re.compile(
     r"\b(?:Dr|DR|dr|Doctor|doctor)\.?\s+((?:[A-Z][A-Za-z'’\-]+)(?:\s+[A-Z][A-Za-z'’\-]+)?)"
 )
-_NOT_NAMES = frozenset({"I", "The", "He", "She", "They", "We", "You", "My", "Her", "His", "Said"})
+_NOT_NAMES = frozenset({"I", "The", "He", "She", "They", "We", "You", "My", "Her", "His"})
 _DRAFTING = re.compile(
     r"\b(draft|write|letter|note|email|e-mail|fax|message|report|summary|document|notice)\b"
 )

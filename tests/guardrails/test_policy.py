@@ -21,6 +21,8 @@ def test_wording_lives_in_prompts_guard() -> None:
         ("Dr Alan Patel referred her", "Dr. Alan Patel"),
         ("her doctor said to ask", None),
         ("doctor Okafor wants weekly notes", "Dr. Okafor"),
+        ("referred by Dr. Omar Said, cardiology", "Dr. Omar Said"),  # a surname, not a verb
+        ("Dr. Patel said no running for now", "Dr. Patel"),
     ],
 )
 def test_physician_name_is_found(text: str, name: str | None) -> None:
