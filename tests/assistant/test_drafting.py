@@ -267,6 +267,19 @@ def test_a_referral_without_a_specialty_is_not_assumed_to_be_the_recipient_s() -
     assert "Dear [recipient physician]," in result.markdown
 
 
+def test_a_clearance_request_says_how_long_the_client_has_been_training_when_sessions_exist() -> None:
+    case = case_of("post-tkr")
+    logged = make("referral-letter", case, letter_type="clearance-request")
+    assert "since 20 August 2026 (4 sessions so far)" in logged.markdown
+    assert "Before the first exercise session" not in logged.markdown
+    assert unsupported(logged) == []
+    one = make("referral-letter", case_of("post-tkr", sessions=raw("post-tkr")["sessions"][:1]),
+               letter_type="clearance-request")
+    assert "(1 session so far)" in one.markdown
+    new = make("referral-letter", case_of("post-tkr", sessions=[]), letter_type="clearance-request")
+    assert "Before the first exercise session" in new.markdown
+
+
 def test_an_introduction_to_another_physician_names_the_referrer_and_a_thank_you_is_refused() -> None:
     intro = make("referral-letter", case_of("post-tkr"), letter_type="introduction",
                  to_specialty="cardiology", to_physician="Dr. Maya Stein")
