@@ -229,6 +229,11 @@ class Answerer:
                     if "\n" in u.text and u.passage in answering and v >= cfg.min_similarity
                 ][:1]
             )
+        scored = {(u.passage, u.position): (u, v) for u, v in ranked}
+        for unit in [c for c in chosen if "\n" in c.text]:  # what follows a quoted list
+            after = scored.get((unit.passage, unit.position + 1))
+            if after and after[0] not in chosen and after[1] >= cfg.min_similarity:
+                chosen.append(after[0])
         chosen.sort(key=lambda u: (u.passage, u.position))
         numbers: dict[int, int] = {}
         for unit in chosen:

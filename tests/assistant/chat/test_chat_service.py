@@ -498,6 +498,14 @@ def test_a_question_asking_for_the_red_flags_lists_all_nine(
     assert len(listed) == 9 and "Abnormal vital signs" in reply.reply
 
 
+def test_a_quoted_list_of_limits_keeps_the_sentence_that_says_what_a_reading_above_means(
+    chat: ChatService,
+) -> None:
+    reply = chat.reply(TENANT, fresh("name the vital sign limits for stopping exercise"))
+    assert "160/100" in reply.reply and "180/105" in reply.reply
+    assert "should not go ahead that day" in reply.reply
+
+
 @pytest.mark.parametrize(
     "question",
     ["what are the requirements for the Intermediate tier?", "so what are the steps to get to Intermediate?"],
