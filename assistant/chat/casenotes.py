@@ -551,7 +551,11 @@ def _first(rx: re.Pattern[str], text: _Text) -> str | None:
 
 
 def _intake_diagnosis(text: _Text) -> str | None:
-    """The diagnosis of an intake line, without the parts that describe the person."""
+    """The diagnosis of an intake line, without the parts that describe the person. A labelled
+    field there ("goal: ...") is no diagnosis, and is left unread."""
+    m = _INTAKE_DIAGNOSIS.search(text.rest)
+    if not m or ":" in m[1]:
+        return None
     found = _first(_INTAKE_DIAGNOSIS, text)
     if not found:
         return None

@@ -94,14 +94,29 @@ _SYMPTOM = re.compile(
     re.I,
 )
 """Words of a symptom: an intake line with one is never recorded over the model's escalation."""
+_NAME = r"[A-Z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+){0,2}"
 _INTAKE_LINE = re.compile(
-    r"new\s+(?:client|cleint|patient|pt|referral)\b[\s:,-]*[^.!?;\n]{1,80}?,\s*"
-    r"(?:diagnosis|dx)\s*(?::|-|is)\s*(?P<dx>[^.!?;,\n]{2,80}?)\s*,\s*"
-    r"(?:re?ff?err?ed|ref|sent)\s+(?:by|from)\s+(?:dr\.?\s+)?[A-Za-z][\w'’ .-]{0,40}?"
-    r"(?:\s*,\s*[a-z /&-]{3,40}|\s*\([a-z /&-]{3,40}\))?\s*\.?",
+    r"new\s+(?:client|cleint|patient|pt|referral)[\s:,-]+" + _NAME
+    + r"(?:,\s*\d{1,3}\s*(?:yo|y/o|[MF])?)?,\s*(?:diagnosis|dx)\s*(?::|-|is)\s*"
+    r"(?P<dx>[A-Za-z][^.!?;:,\n]{1,60}),\s*(?:re?ff?err?ed|ref|sent)\s+(?:by|from)\s+"
+    r"(?:dr\.?|doctor)\s+" + _NAME
+    + r"(?:,\s*[a-z][a-z /&-]{2,40}|\s*\([a-z][a-z /&-]{2,40}\))?\.?",
     re.I,
 )
 """The whole of an intake line: framing, name (and age), labelled diagnosis, referrer."""
+_PLAIN_DIAGNOSIS = re.compile(
+    # a diagnosis named, nothing said of when, where or how much: "type 2 diabetes", "COPD",
+    # "right total knee replacement"; no digit but "type 1/2", no preposition, six words at most
+    r"(?!.*\b(?:on|at|in|from|after|before|during|since|ago|with|and|or|of|to|while|when|now|"
+    r"today|min|mins|minutes?|hours?|am|pm)\b)(?:type [12] )?[A-Za-z'’-]+(?: [A-Za-z'’-]+){0,5}",
+    re.I,
+)
+_OVERRIDE_BELOW = 0.5
+"""The model's emergency score under which a plain case statement may be recorded over it."""
+_SCORE = re.compile(r"\bp=([01](?:\.\d+)?)\b")
+_TYPE_AND_AGE = re.compile(
+    r"\btype [12]\b|^\s*new\s+\w+[\s:,-]+[^,]{1,40},\s*\d{1,3}\s*(?:yo|y/o|[MF])?,", re.I
+)
 _HEDGE = re.compile(
     r"\b(?:probabl\w*|maybe|may|likely|might|could|possibl\w*|suspect\w*|think|guess|seems?"
     r"|looks?|sounds?|query|consistent|appears?|indicat\w*|presum\w*|provisional|r/o|rule\w* out"
@@ -117,7 +132,8 @@ _LIVE_STATE = re.compile(
     r"dizzy|breath\w*|unconscious|unresponsive|seiz\w*|slurr\w*|me|my|i|i'm|we|here|"
     r"this (?:morning|afternoon|evening)|tonight|during|mid-?session|in (?:the )?(?:gym|studio|"
     r"session|class|pool|waiting room|car park|parking lot|lobby)|on the (?:treadmill|bike|mat)|"
-    r"happening|ongoing|in progress|occurring)\b",
+    r"happening|ongoing|in progress|occurring|(?:\d+|a few|few|an?|one|two|ten) "
+    r"(?:sec|secs|seconds?|min|mins|minutes?|hours?|hrs?) ago|just now)\b",
     re.I,
 )
 """Words of someone's state right now, or of the practitioner speaking: an answer with them is
@@ -317,13 +333,24 @@ class ChatService:
                 return False
             if _SYMPTOM.search(text):
                 return False  # "unstable angina, chest pain at rest": never recorded over it
+            if self._field_answer(text, facts, state.get("draft")):
+                return True
             referral_only = not (facts.has_session or facts.assessments)
-            return self._field_answer(text, facts, state.get("draft")) or (
-                referral_only and _case_statement(text, facts)
+            return (
+                referral_only
+                and _model_score(reason) < _OVERRIDE_BELOW
+                and not _free_text(facts)
+                and _plain_statement(text, facts)
+                and _case_statement(text, facts)
             )
         if category == "clinical_advice" and reason.startswith("classifier:"):
-            return self._field_answer(text, facts, state.get("draft")) or _case_statement(
-                text, facts
+            if self._field_answer(text, facts, state.get("draft")):
+                return True
+            return (
+                not _LIVE_STATE.search(text)
+                and not _SYMPTOM.search(text)
+                and not _free_text(facts)
+                and _case_statement(text, facts)
             )
         if category not in ("clarify", "off_topic"):
             return False
@@ -888,13 +915,42 @@ def _intake_line(text: str) -> bool:
     """One sentence of the intake template and nothing else: "New client Ann Wu, 57,
     diagnosis: type 2 diabetes, referred by Dr. Priya Nair, endocrinology." The diagnosis is
     the referral's (labelled, unhedged), and nothing is said of a symptom or of anyone now."""
+    if len(text) > 300:
+        return False
     found = _INTAKE_LINE.fullmatch(text.strip())
     return bool(
         found
+        and _PLAIN_DIAGNOSIS.fullmatch(found["dx"].strip())
         and not _HEDGE.search(found["dx"])
         and not _SYMPTOM.search(text)
         and not _LIVE_STATE.search(text)
     )
+
+
+def _free_text(facts: CaseFacts) -> bool:
+    """Whether the message gave free-text fields (goal, precaution, report, plan): such a
+    message is never recorded over the model's refusal."""
+    session = facts.session or {}
+    return bool(
+        facts.goals
+        or facts.precautions
+        or any(session.get(k) for k in ("client_report", "observations", "plan"))
+    )
+
+
+def _model_score(reason: str) -> float:
+    """The model's score quoted in the guard's reason ("classifier:emergency p=0.49"); 1.0 when
+    none is quoted (then nothing is overridden)."""
+    found = _SCORE.search(reason)
+    return float(found[1]) if found else 1.0
+
+
+def _plain_statement(text: str, facts: CaseFacts) -> bool:
+    """A referral statement that says nothing of time, place or amount: no digit outside the
+    client's age and "type 1/2", and a plain diagnosis if one is given."""
+    if re.search(r"\d", _TYPE_AND_AGE.sub("", text)):
+        return False
+    return facts.diagnosis is None or bool(_PLAIN_DIAGNOSIS.fullmatch(facts.diagnosis.strip()))
 
 
 @lru_cache(maxsize=8192)

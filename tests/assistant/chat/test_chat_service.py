@@ -603,14 +603,22 @@ def test_an_intake_line_is_recorded_when_only_the_model_feared_an_emergency(
 ) -> None:
     monkeypatch.setattr(chat.services.guard, "check_input", _classifier_says_emergency)
     recorded = chat.reply(
-        TENANT,
-        fresh("New client Grace Liu, breast cancer survivor, finished chemo 3 months ago, referred "
-              "by Dr. Maria Santos, oncology. Precaution: lymphedema risk left arm."),
+        TENANT, fresh("New client Grace Liu, breast cancer survivor, referred by Dr. Maria Santos, "
+                      "oncology.")
     )
     assert recorded.category == "in_scope" and "Dr. Maria Santos" in recorded.reply
     case = chat.db.get_case(TENANT, "grace liu")
     assert case is not None and case.referral is not None and case.referral.specialty == "oncology"
     for message in (
+        # fail closed: a time, an amount or a free-text field keeps the model's escalation
+        "New client Ida Holm, breast cancer survivor, finished chemo 3 months ago, referred "
+        "by Dr. Maria Santos, oncology. Precaution: lymphedema risk left arm.",
+        "New client Ida Holm, diagnosis: myocardial infarction 5 minutes ago, referred by "
+        "Dr. Maria Santos, cardiology.",
+        "New client Ida Holm, diagnosis: atrial fibrillation at 180 bpm, referred by Dr. Maria Santos",
+        "New client Ida Holm, goal: safe insulin dose for training, referred by Dr. Maria Santos",
+        "New client Ida Holm, diagnosis: asthma, referred by Dr. Maria Santos. Precautions no "
+        "inhaler use.",
         "New client Hal Berg, referred by Dr. Ana Silva, cardiology, he just collapsed in the car park",
         "New client Noor Haddad, diagnosis: consistent with a stroke, referred by Dr. Ana Silva",
         "New client Noor Haddad, diagnosis: heart failure, referred by Dr. Ana Silva, cardiology. "
@@ -642,6 +650,15 @@ def test_a_plain_intake_line_with_a_labelled_diagnosis_is_recorded_over_the_mode
     assert reply.category == "in_scope" and case is not None
     assert case.diagnosis == "Type 2 diabetes"
     assert case.referral is not None and case.referral.physician == "Dr. Omar Nasser"
+    for message in (  # found in the second review: never recorded over the model
+        "New client Lev Ortiz, observed: lips purple and no response, diagnosis: asthma, "
+        "referred by Dr. Omar Nasser, respiratory medicine.",
+        "New client Lev Ortiz, goal: safe insulin dose for training, referred by Dr. Omar Nasser",
+        "Lev Ortiz's physician is Dr. Omar Nasser, cardiology; diagnosis was cardiac tamponade "
+        "3 minutes ago",
+    ):
+        assert chat.reply(TENANT, fresh(message)).category != "in_scope", message
+    assert chat.db.get_case(TENANT, "lev ortiz") is None
 
 
 @pytest.mark.parametrize(
