@@ -94,8 +94,11 @@ _LOAD_RX = re.compile(r"(?:@|at|with|using)?\s*(" + _LOAD + r")", re.I)
 
 _DR = re.compile(r"\b(?:Dr|DR|dr|Doctor)\.?\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})")
 _ICD = re.compile(r"(?:\b(?i:icd-?10)\s*(?:code)?[:\s]*)?\b([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
-_UNTIL_REFERRED = r"(?:(?!\b(?:referred|ref(?:'d)?|sent)\s+(?:by|from)\b)[^.;\n])"
-"""A character of a diagnosis: it stops where "referred by" (who sent the client) begins."""
+_UNTIL_REFERRED = (
+    r"(?:(?!\b(?:referred|ref(?:'d)?|sent)\s+(?:by|from)\b|,\s*[A-Za-z][\w ]{0,20}:)[^.;\n])"
+)
+"""A character of a diagnosis or free-text field: it stops where "referred by" (who sent the
+client) or the next labelled field (", precautions:") begins."""
 _DIAGNOSIS = re.compile(
     r"\b(?:diagnosis|dx|diagnosed with)\s*(?:is|was|:|-|of)?\s*(" + _UNTIL_REFERRED + r"+)|"
     r"\breferred\b[^.;\n]{0,60}?\b(?:for|with|after)\s+(?:a\s+|an\s+)?([^.;,\n]+)",
@@ -119,23 +122,30 @@ _OCCUPATION = (
 _PERSON_PART = re.compile(
     # a part of an intake line that describes the person ("retired teacher", "works as a bus
     # driver", "former smoker with COPD": only "COPD" is the diagnosis)
-    r"^(?:a\s+|an\s+)?(?:(?:retired|former|ex-)\s*|works?\s+as\s+(?:an?\s+)?"
-    r"|working\s+as\s+(?:an?\s+)?)?" + _OCCUPATION + r"s?(?:\s+(?:with|who has|and has)\s+(.+))?$",
+    r"^(?:a\s+|an\s+)?(?:(?:retired|former|ex-|part-time|full-time|heavy|light|daily|student)\s*)*"
+    r"(?:works?\s+as\s+(?:an?\s+)?|working\s+as\s+(?:an?\s+)?)?" + _OCCUPATION
+    + r"s?(?:\s+(?:with|who has|and has)\s+(?:had\s+)?(.+))?$"
+    r"|^(?:retired|works?\s+as\s+.+|working\s+as\s+.+)$",
     re.I,
 )
 _GOAL = re.compile(
-    r"\bgoals?(?![\w'’])\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?\s*(?:to\s+)?([^\s.;\n][^.;\n]*)",
+    r"\bgoals?(?![\w'’])\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?\s*(?:to\s+)?([^\s.;\n]"
+    + _UNTIL_REFERRED + r"*)",
     re.I,
 )
 _GOAL_STATUS = re.compile(
     # what "goals ..." says of the goals, not a goal: "not met", "partially met", "have been
     # met", "weren't reached", "remain unmet", "on track"
     r"^(?:(?:have|has|had|haven'?t|hasn'?t|were|are|was|is|weren'?t|werent|aren'?t|isn'?t|not|never"
-    r"|now|all|fully|partly|partially|mostly|largely|only|still|remain|remains|been|n't)\s+)*"
-    r"(?:met|unmet|achieved|reached|attained|on track|in progress|not met)\b",
+    r"|now|all|fully|partly|partially|mostly|largely|only|still|remain|remains|been|n't|yet"
+    r"|nearly|almost|being)\s+)*"
+    r"(?:nearly\s+|almost\s+|being\s+|yet\s+)?(?:met|unmet|achieved|reached|attained|on track"
+    r"|in progress|not met)\b(?=\s*(?:$|[,;.]|except\b|but\b|so far\b|for now\b|already\b|yet\b))",
     re.I,
 )
-_PRECAUTION = re.compile(r"\bprecautions?\s*(?:is|are|:|-)?\s*([^.;\n]+)", re.I)
+_PRECAUTION = re.compile(
+    r"\bprecautions?\s*(?:is|are|:|-)?\s*(" + _UNTIL_REFERRED + r"+)", re.I
+)
 _UNTIL_HOME = r"(?:(?!\b(?:and\s+)?home\s+(?:program|programme|exercises?)\b)[^.;\n])"
 _DISCHARGE = re.compile(
     r"\bdischarge reason\s*(?:is|was|:|-)?\s*(" + _UNTIL_HOME + r"+)"
@@ -156,8 +166,10 @@ _HOME_PROGRAM = re.compile(
 _REPORT = re.compile(
     r"\b(?:client|she|he|they)\s+(?:reports?|reported|said|says)\s+(?:that\s+)?([^.;\n]+)", re.I
 )
-_OBSERVED = re.compile(r"\bobserv(?:ed|ations?)\s*(?:that|:|-)?\s*([^.;\n]+)", re.I)
-_PLAN = re.compile(r"\b(?:plan|next session)\s*(?::|-|is)\s*([^.;\n]+)", re.I)
+_OBSERVED = re.compile(
+    r"\bobserv(?:ed|ations?)\s*(?:that|:|-)?\s*(" + _UNTIL_REFERRED + r"+)", re.I
+)
+_PLAN = re.compile(r"\b(?:plan|next session)\s*(?::|-|is)\s*(" + _UNTIL_REFERRED + r"+)", re.I)
 
 _KINDS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
     (re.compile(rx, re.I), kind, letter)
