@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,11 +179,24 @@ def resolve_specialty(case: ClientCase, options: DraftOptions) -> tuple[Specialt
     return fallback, wanted is None
 
 
+_POST_NOMINAL = re.compile(r"MD|DO|PhD|MBBS|FRCPC?|FACC|FACP|Jr|Sr")
+
+
+def _surname(name: str) -> str:
+    """The last word of a name that is not a post-nominal ("Dr Maya Stein MD" -> "stein")."""
+    words = [w.strip(".,") for w in name.split()]
+    words = [w for w in words if w and not _POST_NOMINAL.fullmatch(w)]
+    return words[-1].lower() if words else ""
+
+
 def recipient_path(case: ClientCase, options: DraftOptions) -> str:
     """Who a letter goes to: options.to_physician when given or when the letter is for another
     specialty than the referral's (never the referring physician by mistake), else the referring
     physician."""
     if options.to_physician:
+        referrer = case.referral.physician if case.referral else None
+        if referrer and _surname(referrer) == _surname(options.to_physician):
+            return "referral.physician"  # the referrer named again: their practice and address
         return "options.to_physician"
     if options.to_specialty and case.referral:
         wanted = catalog.find_specialty(options.to_specialty)

@@ -267,6 +267,17 @@ def test_a_referral_without_a_specialty_is_not_assumed_to_be_the_recipient_s() -
     assert "Dear [recipient physician]," in result.markdown
 
 
+def test_the_referrer_named_as_recipient_is_the_referrer_and_others_read_about_the_referrer() -> None:
+    same = make("referral-letter", case_of("post-tkr"), letter_type="thank-you",
+                to_physician="Dr Patel")
+    assert "Dear Dr. Patel," in same.markdown and "Valley Orthopedics" in same.markdown
+    other = make("referral-letter", case_of("post-tkr"), letter_type="clearance-request",
+                 to_specialty="cardiology", to_physician="Dr. Maya Stein")
+    assert "referred back to the referring physician" in other.markdown
+    assert "within the referring physician's clearance" in other.markdown
+    assert "referred back to you" not in other.markdown
+
+
 def test_a_clearance_request_says_how_long_the_client_has_been_training_when_sessions_exist() -> None:
     case = case_of("post-tkr")
     logged = make("referral-letter", case, letter_type="clearance-request")
