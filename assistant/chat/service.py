@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.chat.answer import Answerer
@@ -42,6 +43,7 @@ from assistant.chat.tier_text import tier_answer
 from assistant.chat.wording import label, replies, say
 from assistant.models import CaseInputError, ClientCase, Practitioner, PractitionerProfile
 from assistant.storage import ConversationRecord, Database
+from guardrails.decision import Issue
 from guardrails.output import check_output
 
 if TYPE_CHECKING:
@@ -403,34 +405,25 @@ class ChatService:
     ) -> str:
         """The guard's message; it names the client's physician when the case has one, and a
         clinical question that names one of METI's red flags says so."""
-        message: str = self._physician_refusal(tenant, decision, text, facts, state)
-        if decision.category.value != "clinical_advice":
-            return message
-        from assistant.drafting.catalog import thresholds
-        from assistant.drafting.safety import red_flags_in
-
-        flags = red_flags_in(text, thresholds(self.settings.knowledge_dir / "thresholds.yaml"))
-        if not flags or not _PRESENT.search(text):
-            return message  # "her wound healed last year; is HIIT safe?" names no red flag now
-        labels = ", ".join(dict.fromkeys(label.lower() for label, _ in flags))
-        return f"{message}\n\n{say('red_flag_refer', flags=labels)}"
-
-    def _physician_refusal(
-        self,
-        tenant: str,
-        decision: Any,
-        text: str,
-        facts: CaseFacts,
-        state: dict[str, Any],
-    ) -> str:
         message: str = decision.message
         if decision.category.value not in ("clinical_advice", "emergency"):
             return message
         physician = self._case_physician(tenant, facts, state)
-        if not physician:
-            return message
+        if physician:
+            message = self._naming(physician, decision, text, facts, state)
+        if decision.category.value == "clinical_advice":
+            line = _red_flag_line(text, self.settings.knowledge_dir)
+            if line:
+                message = f"{message}\n\n{line}"
+        return message
+
+    def _naming(
+        self, physician: str, decision: Any, text: str, facts: CaseFacts, state: dict[str, Any]
+    ) -> str:
+        """The guard's message naming the client's physician (unless the text names one)."""
         from guardrails.policy import physician_named
 
+        message: str = decision.message
         if physician_named(text) is not None:
             return message
         policy = self.services.guard.policy
@@ -903,12 +896,15 @@ def _case_statement(text: str, facts: CaseFacts) -> bool:
         and len(text) <= 500
         and not _QUESTION_FORM.search(text)
         and not re.search(r"[A-Za-z]", facts.leftover)
-        and not [
-            issue
-            for issue in check_output(text)
-            if not (issue.kind == "diagnosis" and _intake_line(text))
-        ]
+        and _only_a_labelled_diagnosis(check_output(text), text)
     )
+
+
+def _only_a_labelled_diagnosis(issues: Sequence[Issue], text: str) -> bool:
+    """No issue, or only "states a diagnosis" in a plain intake line (the referral's word)."""
+    if not issues:
+        return True
+    return all(issue.kind == "diagnosis" for issue in issues) and _intake_line(text)
 
 
 def _intake_line(text: str) -> bool:
@@ -925,6 +921,18 @@ def _intake_line(text: str) -> bool:
         and not _SYMPTOM.search(text)
         and not _LIVE_STATE.search(text)
     )
+
+
+def _red_flag_line(text: str, knowledge_dir: Path) -> str | None:
+    """The "stop and refer" line when a clinical question names a red flag as present now."""
+    from assistant.drafting.catalog import thresholds
+    from assistant.drafting.safety import red_flags_in
+
+    flags = red_flags_in(text, thresholds(knowledge_dir / "thresholds.yaml"))
+    if not flags or not _PRESENT.search(text):
+        return None  # "her wound healed last year; is HIIT safe?" names no red flag now
+    labels = ", ".join(dict.fromkeys(label.lower() for label, _ in flags))
+    return say("red_flag_refer", flags=labels)
 
 
 def _free_text(facts: CaseFacts) -> bool:
