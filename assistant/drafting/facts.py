@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 from assistant.drafting import catalog
 from assistant.drafting.catalog import Measure, Specialty, normalize
 from assistant.drafting.measures import MeasureRow, age_on, measure_rows
+from assistant.drafting.names import name_words
 from assistant.drafting.numbers import Derived, long_date, plain, short_date
 from assistant.drafting.options import DraftOptions
 from assistant.drafting.safety import Event, LimitSet, limits_for, session_events
@@ -179,13 +179,9 @@ def resolve_specialty(case: ClientCase, options: DraftOptions) -> tuple[Specialt
     return fallback, wanted is None
 
 
-_POST_NOMINAL = re.compile(r"MD|DO|PhD|MBBS|FRCPC?|FACC|FACP|Jr|Sr")
-
-
 def _surname(name: str) -> str:
     """The last word of a name that is not a post-nominal ("Dr Maya Stein MD" -> "stein")."""
-    words = [w.strip(".,") for w in name.split()]
-    words = [w for w in words if w and not _POST_NOMINAL.fullmatch(w)]
+    words = [w.strip(".") for w in name_words(name)]
     return words[-1].lower() if words else ""
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from assistant.drafting.catalog import DOCUMENTS_DIR
+from assistant.drafting.names import name_words
 from assistant.drafting.numbers import long_date, plain, short_date
 
 
@@ -31,19 +32,10 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "/").replace("\n", " ")
 
 
-_CREDENTIAL = re.compile(
-    r"^(?:M\.?D|D\.?O|Ph\.?D|MBBS|MBChB|FRCPC?|FRCS|FACC|FACP|FACS|DPT|MPH|MSc|NP|PA-?C?|RN|Jr|Sr)"
-    r"\.?,?$"
-)
-"""A post-nominal after a name: MD, DO, PhD, FRCP, Jr."""
-
-
 def _salutation(name: str) -> str:
     """'Dr. Alan Patel' -> 'Dr. Patel' ('Dr Maya Stein MD' -> 'Dr Stein'); other names (and
     placeholders) unchanged."""
-    parts = name.replace(",", " ").split()
-    while len(parts) > 2 and _CREDENTIAL.match(parts[-1]):
-        parts.pop()
+    parts = name_words(name)
     if len(parts) > 2 and parts[0].rstrip(".").lower() == "dr":
         return f"{parts[0]} {parts[-1]}"
     return name
