@@ -276,6 +276,7 @@ def test_the_referrer_named_as_recipient_is_the_referrer_and_others_read_about_t
     assert "referred back to the referring physician" in other.markdown
     assert "within the referring physician's clearance" in other.markdown
     assert "referred back to you" not in other.markdown
+    assert "(your limits)" not in other.markdown and "(physician's limits)" in other.markdown
 
 
 def test_a_clearance_request_says_how_long_the_client_has_been_training_when_sessions_exist() -> None:
