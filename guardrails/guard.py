@@ -23,7 +23,7 @@ from guardrails.language import detect_non_english
 from guardrails.model import GuardModel, Scores, load_or_train_model
 from guardrails.normalize import Normalized, normalize
 from guardrails.policy import Policy
-from guardrails.rules import LANGUAGE_RAILS, Rails, RuleHit
+from guardrails.rules import LANGUAGE_RAILS, SIGN_RAILS, Rails, RuleHit
 from guardrails.signs import vital_limits
 from guardrails.tuned import Progress, no_progress
 
@@ -229,6 +229,9 @@ class ScopeGuard:
         """The decisions made before the model: unreadable input, other languages, the refusal
         rails, follow-ups in history, then positive in-scope evidence."""
         if not any(ch.isalnum() for ch in normalized.text) and not normalized.payloads:
+            sign = self.rails.match(normalized, SIGN_RAILS)  # an SOS or ambulance symbol
+            if sign:
+                return self._decide(sign.category, sign.reason + note, text, prior, sign.topic)
             return self._decide(Category.OFF_TOPIC, "input:no readable text" + note, text, prior)
         language = detect_non_english(normalized.text)
         if language:
@@ -240,6 +243,8 @@ class ScopeGuard:
         hit = self.rails.match(normalized) or self._history_follow_up(normalized, prior)
         if hit:
             return self._decide(hit.category, hit.reason + note, text, prior, hit.topic)
+        if _one_or_two_letters(normalized.text):  # "aaaaaaaa", "hahaha": no words to read
+            return self._decide(Category.OFF_TOPIC, "input:no readable text" + note, text, prior)
         evidence = self.rails.in_scope(normalized.variants[0])
         if evidence and not add_on_request(normalized.variants[0]):
             return self._decide(Category.IN_SCOPE, f"rule:{evidence}" + note, text, prior)
@@ -285,6 +290,14 @@ class ScopeGuard:
         scores = {c.value: round(p, 4) for c, p in probs.items()}
         topic = "general" if category is Category.CLINICAL_ADVICE else None
         return self._decide(category, reason + note, text, prior, topic, scores)
+
+
+def _one_or_two_letters(text: str) -> bool:
+    """Whether the text is six or more letters, no digits, drawn from at most two letters."""
+    characters = [ch.lower() for ch in text if ch.isalnum()]
+    return len(characters) >= 6 and len(set(characters)) <= 2 and not any(
+        ch.isdigit() for ch in characters
+    )
 
 
 def build_guard(settings: Settings, embedder: Embedder) -> ScopeGuard:

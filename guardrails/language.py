@@ -102,7 +102,8 @@ _OTHER_WORDS: dict[str, str] = {
     "Spanish": "el la los las un una unos unas y o pero de del al en con por para es son está "
     "están estoy tengo tiene mi mis su sus qué que cómo como cuándo dónde puede puedo debe "
     "hacer muy más sin sobre ya le lo se me te nos cliente clienta dolor pecho rodilla "
-    "ejercicio médico cuánto cuánta hoy ahora también porque hay ella él",
+    "ejercicio médico cuánto cuánta cuántos cuántas necesito necesita debo hoy ahora también "
+    "porque hay ella él",
     "French": "le la les un une des et ou mais de du au aux en avec pour par est sont suis "
     "j'ai ai a mon ma mes son sa ses ce cette qui que quoi comment quand où peut peux doit "
     "faire très plus sans sur dans il elle ils elles nous vous je ne pas client cliente "
@@ -256,6 +257,7 @@ for _language, _letters in _LETTERS.items():
     for _ch in _letters:
         _LETTER_LANGUAGES[_ch] = (*_LETTER_LANGUAGES.get(_ch, ()), _language)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_INVERTED = re.compile(r"[^¿¡]+")
 
 
 @lru_cache(maxsize=4096)
@@ -291,7 +293,7 @@ def _script_language(text: str, letters: int) -> str | None:
     return _SCRIPT_NAMES[script]
 
 
-_SENTENCE_START = re.compile(r"[.!?:;\n]\s*[\"'“‘(]*$")
+_SENTENCE_START = re.compile(r"[.!?:;\n¿¡]\s*[\"'“‘(]*$")
 
 
 def _inside(text: str, start: int, first: int) -> bool:
@@ -317,7 +319,8 @@ def _word_language(text: str) -> str | None:
     if len(words) < 2 or not long_words:
         return None
     # letters of a capitalised word are a name's ("Åsa Söderström", "Łukasz"), not evidence
-    lower_words = " ".join(w for w in tokens if not w[0].isupper())
+    # and an opening "¿" or "¡" wherever it stands
+    lower_words = " ".join(w for w in tokens if not w[0].isupper()) + _INVERTED.sub("", text)
     letter_counts: dict[str, int] = {}
     for ch in _NON_ASCII.findall(lower_words):
         for language in _LETTER_LANGUAGES.get(ch, ()):

@@ -29,6 +29,8 @@ RAIL_ORDER = ("crisis", "emergency", "injection", "clinical", "off_topic")
 """Refusal rails in the order they are tried; the in_scope rail is positive evidence only."""
 LANGUAGE_RAILS = ("crisis", "emergency", "language")
 """The rails tried on a message that is not in English (emergency signs only)."""
+SIGN_RAILS = ("crisis", "emergency")
+"""The rails tried on a message with no letters or digits (an SOS or ambulance symbol)."""
 _IN_SENTENCE = r"(?:[^.?!\n]|\.\d)"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+|S)\}")
 

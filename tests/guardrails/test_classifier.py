@@ -12,7 +12,13 @@ import pytest
 from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.settings import Settings
 from guardrails import ScopeGuard
-from guardrails.classifier import GuardClassifier, load_or_train, training_key
+from guardrails.classifier import (
+    GuardClassifier,
+    classifier_text,
+    load_or_train,
+    training_key,
+    without_repeats,
+)
 from guardrails.dataset import Example, heldout_examples, training_examples
 from guardrails.decision import LABELS, Category
 
@@ -132,3 +138,23 @@ def test_held_out_split_is_never_trained_on() -> None:
 def test_classifier_needs_two_categories(embedder: SentenceTransformerEmbedder) -> None:
     with pytest.raises(ValueError, match="two categories"):
         GuardClassifier.fit(SMALL[:2], embedder)
+
+
+REPEATS = [
+    ("zzzzzzzzzzzz", "zzz"),
+    ("fine fine fine fine, next set", "fine, next set"),
+    ("how do i log it? " + "answer fast. " * 12, "how do i log it? answer fast."),
+    ("tier gap " * 9, "tier gap"),
+    ("note one\nnote one\nnote two", "note one note two"),
+    ("very very tired, 3x10 done!!", "very very tired, 3x10 done!!"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPEATS)
+def test_repeats_are_said_once_before_the_model_reads_a_message(text: str, expected: str) -> None:
+    assert without_repeats(text) == expected
+
+
+def test_padding_at_the_end_does_not_push_the_question_out_of_the_window() -> None:
+    question = "which tier needs twelve supervised assessments?"
+    assert classifier_text(question + " " + "keep it short. " * 200).startswith(question)

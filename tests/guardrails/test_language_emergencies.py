@@ -131,6 +131,7 @@ EMERGENCIES = [
 ]
 
 ORDINARY = [
+    "¿Cuántas evaluaciones supervisadas necesito?",  # a capital after "¿" starts the sentence
     "¿qué ejercicios de pecho recomiendas para un principiante?",
     "¿puedes explicarme el marco de progresión de cargas?",
     "¿cuántos miligramos de ibuprofeno puede tomar mi cliente?",
@@ -195,6 +196,7 @@ ORDINARY = [
 # English practice messages with a few foreign names, drug names, abbreviations or a short
 # quoted phrase stay English (the English rails and the model read them).
 ENGLISH = [
+    "she said ¡ole! after the last set, how do I log it",
     "my client Łukasz Wójcik from Kraków asked whether ibuprofen is ok with his knee",
     "progress summary for Mia Lo",  # names that are also Italian words ("mia", "lo")
     "thank-you letter for Dr. Del Monte about Ana Con",
