@@ -8,6 +8,7 @@ the result into Markdown, DOCX or PDF bytes.
 from __future__ import annotations
 
 from assistant.drafting.export import export
+from assistant.drafting.facts import field_label
 from assistant.drafting.faithfulness import unsupported
 from assistant.drafting.options import (
     FORMATS,
@@ -28,6 +29,7 @@ __all__ = [
     "DraftOptions",
     "draft",
     "export",
+    "field_label",
     "parse_options",
     "unsupported",
 ]

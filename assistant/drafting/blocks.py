@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.drafting.mdtext import ENTITIES, ESCAPED
+
 _INLINE = re.compile(r"\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_HIDDEN = 0x100000  # an escaped character is hidden in Supplementary Private Use Area-B
+_HIDDEN_CHAR = re.compile("[\U00100000-\U0010007f]")
 
 
 @dataclass
@@ -23,20 +27,36 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)  # table rows, header first
 
 
+def _hide(text: str) -> str:
+    """Escaped characters (\\*, &lt;) as stand-ins no Markdown rule matches."""
+    return ESCAPED.sub(lambda m: chr(_HIDDEN + ord(m.group(1) or ENTITIES[m.group(2)])), text)
+
+
+def _show(text: str) -> str:
+    """Hidden characters as the literal characters they stand for."""
+    return _HIDDEN_CHAR.sub(lambda m: chr(ord(m.group(0)) - _HIDDEN), text)
+
+
+def _escaped(text: str) -> str:
+    """Hidden characters as Markdown escapes again."""
+    return _HIDDEN_CHAR.sub(lambda m: "\\" + chr(ord(m.group(0)) - _HIDDEN), text)
+
+
 def runs(text: str) -> list[Run]:
-    """Split **bold** and *italic* spans into runs."""
+    """Split **bold** and *italic* spans into runs of literal text (escapes undone)."""
+    text = _hide(text)
     out: list[Run] = []
     pos = 0
     for match in _INLINE.finditer(text):
         if match.start() > pos:
-            out.append(Run(text[pos : match.start()]))
+            out.append(Run(_show(text[pos : match.start()])))
         if match.group(1) is not None:
-            out.append(Run(match.group(1), bold=True))
+            out.append(Run(_show(match.group(1)), bold=True))
         else:
-            out.append(Run(match.group(2), italic=True))
+            out.append(Run(_show(match.group(2)), italic=True))
         pos = match.end()
     if pos < len(text):
-        out.append(Run(text[pos:]))
+        out.append(Run(_show(text[pos:])))
     return out
 
 
@@ -46,7 +66,8 @@ def plain_text(text: str) -> str:
 
 
 def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
+    """The cells of a table row, split at unescaped pipes (escapes kept)."""
+    return [_escaped(c.strip()) for c in _hide(line).strip().strip("|").split("|")]
 
 
 def parse(markdown: str) -> list[Block]:

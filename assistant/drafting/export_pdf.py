@@ -15,6 +15,7 @@ from fpdf.fonts import FontFace
 
 from assistant.drafting import catalog
 from assistant.drafting.blocks import Block, Budget, bounded, parse, plain_text, runs
+from assistant.drafting.mdtext import escape
 from assistant.drafting.options import Draft
 
 BUDGET = Budget(rows=30, chars=12_000)  # a one-page document holds about 5,000
@@ -96,6 +97,8 @@ def _install_fonts(
 
 
 class _Page(FPDF):
+    MARKDOWN_LINK_REGEX = re.compile(r"(?!)")  # table cells have no links: [x](y) prints as is
+
     def __init__(
         self,
         letterhead: list[str],
@@ -160,7 +163,7 @@ def _flat_table(pdf: _Page, rows: list[list[str]], size: float) -> None:
     header, *body = rows
     for row in body:
         pairs = [
-            f"**{plain_text(h)}:** {plain_text(v)}"
+            f"**{escape(plain_text(h))}:** {escape(plain_text(v))}"
             for h, v in zip(header, row, strict=False)
             if v.strip()
         ]
@@ -229,11 +232,20 @@ def _widths(rows: list[list[str]], width: int) -> tuple[float, ...]:
     return tuple(float(min(max(n, 11, w), 45)) for n, w in zip(longest, word, strict=True))
 
 
+_FPDF_MARKER = re.compile(r"\*\*|__|~~|--")
+
+
+def _fpdf_literal(text: str) -> str:
+    """Text that fpdf2's markdown prints as is: backslashes doubled, markers escaped."""
+    return _FPDF_MARKER.sub(lambda m: "\\" + m.group(0), text.replace("\\", "\\\\"))
+
+
 def _cell_markup(text: str) -> str:
-    """Cell text in fpdf2's markdown: **bold** kept, other markers dropped."""
+    """Cell text in fpdf2's markdown: **bold** kept, everything else literal."""
     parts = []
-    for run in runs(text.replace("--", "-").replace("__", "_")):
-        parts.append(f"**{run.text}**" if run.bold else run.text)
+    for run in runs(text):
+        literal = _fpdf_literal(run.text)
+        parts.append(f"**{literal}**" if run.bold else literal)
     return "".join(parts)
 
 

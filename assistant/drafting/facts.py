@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from assistant.drafting import catalog
 from assistant.drafting.catalog import Measure, Specialty, normalize
 from assistant.drafting.measures import MeasureRow, age_on, measure_rows
@@ -51,7 +53,16 @@ class Needs:
             return self.value(path)
         if path not in self.missing:
             self.missing.append(path)
-        return self.placeholder(path)
+        return Markup(self.placeholder(path))  # the template's own wording, not user text
+
+
+def field_label(path: str) -> str:
+    """How a missing field is named to the practitioner: 'practitioner.phone' -> 'your phone
+    number' (messages.yaml, field_labels)."""
+    labels: dict[str, str] = catalog.messages()["field_labels"]
+    return labels.get(path) or labels["default"].format(
+        label=path.rsplit(".", 1)[-1].replace("_", " ")
+    )
 
 
 @dataclass
@@ -155,14 +166,20 @@ _CHECKS = {
 }
 
 
-def _status(view: SessionView) -> dict[str, str]:
-    """Per vital sign: 'none' (not recorded), 'ok' or 'over' (beyond a limit)."""
+def _status(view: SessionView, limits: LimitSet) -> dict[str, str]:
+    """Per vital sign: 'none' (not recorded), 'no_limit' (nothing to compare against), 'ok' or
+    'over' (beyond a limit)."""
     out: dict[str, str] = {}
     vitals = view.session.vitals
     kinds = {e.kind for e in view.vital_events}
     for name, (pre, post, limit_kinds) in _CHECKS.items():
         recorded = getattr(vitals, pre) is not None or getattr(vitals, post) is not None
-        out[name] = "over" if kinds & limit_kinds else ("ok" if recorded else "none")
+        if not recorded:
+            out[name] = "none"
+        elif kinds & limit_kinds:
+            out[name] = "over"
+        else:
+            out[name] = "ok" if limit_kinds & limits.limits.keys() else "no_limit"
     out["red_flags"] = "flagged" if view.red_flags else "clear"
     return out
 
@@ -239,7 +256,7 @@ def build_facts(
             "first": long_date(first),
             "last": long_date(last),
             "minutes": derived.count(minutes) if minutes else "",
-            "weeks": derived.number((last - first).days / 7) if last > first else "",
+            "weeks": derived.count(weeks) if (weeks := round((last - first).days / 7)) else "",
         }
     rows = measure_rows(
         case.assessments, sex, birth, derived, {u.lower() for u in msgs["percent_units"]}, among
@@ -272,7 +289,7 @@ def build_facts(
         home_program=[exercise_view(e) for e in case.home_program],
     )
     for view in sessions:
-        view.status = _status(view)
+        view.status = _status(view, facts.limits)
     for lim in facts.limits.limits.values():
         derived.values.extend(float(x) for x in lim.value.split("/"))
     facts.warnings = _warnings(case, facts, spec_ok, options, doc_date)

@@ -95,6 +95,8 @@ class Draft(BaseModel):
     markdown: str
     missing_fields: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    missing_labels: list[str] = Field(default_factory=list, exclude=True)
+    """missing_fields in words for the practitioner ("your phone number"), in the same order."""
     letterhead: list[str] = Field(default_factory=list, exclude=True)
     body: str = Field("", exclude=True)
     one_page: bool = Field(False, exclude=True)

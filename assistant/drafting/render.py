@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from assistant.drafting.catalog import DOCUMENTS_DIR
+from assistant.drafting.mdtext import escape
 from assistant.drafting.names import name_words
 from assistant.drafting.numbers import long_date, plain, short_date
 
@@ -23,13 +25,44 @@ def _date_filter(func: Any) -> Any:
     return apply
 
 
-def _cell(value: Any) -> str:
-    """A table cell: numbers as written, '—' when empty, no pipes or newlines."""
+def _literal(value: Any) -> Any:
+    """A printed value as Markdown that shows it literally; Markup (the templates' own Markdown:
+    macro output, placeholders) and non-text values pass through."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(escape(value))
+    return value
+
+
+def _text(value: Any) -> Markup:
+    """Any value as literal Markdown text."""
+    return Markup(_literal(value if isinstance(value, str) else str(value)))
+
+
+def _join(items: Any, separator: str = "") -> Markup:
+    """Like Jinja's join, with every item escaped as Markdown (not as HTML)."""
+    return Markup(separator).join(_text(item) for item in items)
+
+
+def _cell(value: Any) -> Markup:
+    """A table cell: numbers as written, '—' when empty, pipes escaped, newlines as spaces."""
     if value is None or value == "":
-        return "—"
+        return Markup("—")
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return plain(value)
-    return str(value).replace("|", "/").replace("\n", " ")
+        return Markup(plain(value))
+    return Markup(" ".join(_text(value).split("\n")))
+
+
+def _is_one(count: Any) -> bool:
+    try:
+        return abs(float(str(count))) == 1
+    except ValueError:
+        return False
+
+
+def _plural(count: Any, singular: str, plural: str | None = None) -> Markup:
+    """'1 week', '2 weeks': the count with the noun in the right number."""
+    noun = singular if _is_one(count) else (plural or singular + "s")
+    return Markup(f"{_text(count)} {noun}")
 
 
 def _salutation(name: str) -> str:
@@ -46,7 +79,8 @@ def environment(folder: Path = DOCUMENTS_DIR) -> jinja2.Environment:
     """One Jinja environment per template folder (templates are cached by Jinja)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
-        autoescape=False,
+        autoescape=True,  # with finalize: values escaped as Markdown, template text kept
+        finalize=_literal,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -55,8 +89,10 @@ def environment(folder: Path = DOCUMENTS_DIR) -> jinja2.Environment:
     env.filters["longdate"] = _date_filter(long_date)
     env.filters["shortdate"] = _date_filter(short_date)
     env.filters["cell"] = _cell
+    env.filters["join"] = _join
+    env.filters["plural"] = _plural
     env.filters["salutation"] = _salutation
-    env.filters["op"] = lambda v: {"<=": "≤", ">=": "≥"}.get(v, v)
+    env.filters["op"] = lambda v: Markup({"<=": "≤", ">=": "≥"}.get(v, v))
     env.filters["num"] = lambda v: plain(v) if isinstance(v, int | float) else v
     return env
 

@@ -138,7 +138,7 @@ def vital_events(index: int, session: Session, limits: LimitSet) -> list[Event]:
     return events
 
 
-def _negated(text: str, start: int) -> bool:
+def negated(text: str, start: int) -> bool:
     """True when a negation word precedes the match within the same clause."""
     before = text[max(0, start - 40) : start]
     clause = _CLAUSE_END.split(before)[-1]
@@ -167,7 +167,7 @@ def red_flags_in(text: str, defaults: Thresholds) -> list[tuple[str, str]]:
     for flag in defaults.red_flags:
         for keyword in flag.keywords:
             pattern = re.compile(rf"\b{re.escape(keyword)}\b", re.I)
-            hit = next((m for m in pattern.finditer(text) if not _negated(text, m.start())), None)
+            hit = next((m for m in pattern.finditer(text) if not negated(text, m.start())), None)
             if hit:
                 found.append((flag.label, hit.group(0)))
                 break

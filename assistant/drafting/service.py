@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.drafting import catalog
-from assistant.drafting.facts import Facts, SessionView, build_facts
+from assistant.drafting.discharge import discharge_warnings
+from assistant.drafting.facts import Facts, SessionView, build_facts, field_label
 from assistant.drafting.faithfulness import unsupported
 from assistant.drafting.numbers import long_date
 from assistant.drafting.options import KINDS, LETTER_TYPES, Draft, DraftError, DraftOptions
@@ -129,6 +130,8 @@ def draft(
                     first=long_date(first), date=facts.doc_date
                 )
             )
+    if kind == "discharge-summary":
+        warnings += discharge_warnings(facts, options)
     if not case.sessions and kind in {"session-log", "progress-summary", "discharge-summary"}:
         warnings.append(msgs["warnings"]["no_sessions"])
 
@@ -137,6 +140,7 @@ def draft(
         title=title,
         markdown=f"{letterhead}\n---\n\n{body}",
         missing_fields=list(facts.needs.missing),
+        missing_labels=[field_label(path) for path in facts.needs.missing],
         warnings=warnings,
         letterhead=[line.strip() for line in letterhead.splitlines() if line.strip()],
         body=body,
