@@ -262,11 +262,12 @@ def _next_steps(
             if item.recommended
             else ""
         )
-        pattern = text.get(req.field or "", text["field"])
+        gap = item.need - item.have
+        pattern = _wording(text, req.field or "field", gap)
         steps.append(
             NextStep(
                 text=pattern.format(
-                    gap=item.need - item.have,
+                    gap=gap,
                     have=item.have,
                     need=item.need,
                     label=item.requirement,
@@ -280,7 +281,7 @@ def _next_steps(
         tier = by_id.get(tier_id)
         steps.append(
             NextStep(
-                text=text["skills"].format(
+                text=_wording(text, "skills", len(refs)).format(
                     count=len(refs),
                     tier_name=tier.name if tier else tier_id,
                     ids=", ".join(r.id for r in refs),
@@ -307,3 +308,10 @@ def _next_steps(
         )
     )
     return steps
+
+
+def _wording(text: dict[str, str], key: str, count: int) -> str:
+    """The step's wording, in the singular when exactly one is missing and the file has it."""
+    if count == 1 and f"{key}_one" in text:
+        return text[f"{key}_one"]
+    return text.get(key, text["field"])

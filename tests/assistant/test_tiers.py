@@ -70,6 +70,24 @@ def test_just_below_the_threshold_the_requirement_is_missing(
     assert any(str(need - (need - 1)) + " more" in step.text for step in gap.next_steps)
 
 
+@pytest.mark.parametrize(("tier", "field", "need", "label"), BOUNDARIES)
+def test_one_short_is_said_in_the_singular(tier: str, field: str, need: int, label: str) -> None:
+    counts = {field: need - 1}
+    if tier == "intermediate":
+        counts |= {"skills_completed": ESSENTIAL}
+    texts = " ".join(step.text for step in tier_gap(profile(**counts)).next_steps)
+    assert "1 more " in texts
+    for plural in ("months", "assessments", "clients", "sessions", "professionals"):
+        assert f"1 more {plural}" not in texts
+
+
+def test_one_remaining_skill_is_said_in_the_singular() -> None:
+    texts = " ".join(
+        s.text for s in tier_gap(profile(skills_completed=ESSENTIAL[:-1])).next_steps
+    )
+    assert "the 1 remaining Essential skill:" in texts
+
+
 @pytest.mark.parametrize(
     ("skills", "derived", "missing_ids"),
     [
