@@ -135,6 +135,9 @@ def chat_command(
     services = Services(settings_of(ctx))
     out = Console(highlight=False, soft_wrap=True)
     session = ChatSession(services.chat, tenant, out, console)
+    from assistant.cli.commands_guard import ready_guard
+
+    ready_guard(services.guard)  # a progress bar when the model must be trained first
     with console.status("loading the assistant..."):
         services.warm()
     session.run(lambda prompt: out.input(prompt))

@@ -29,18 +29,16 @@ def _guard(settings: Settings) -> ScopeGuard:
         fail(f"cannot load the guard: {exc}")
 
 
-def _warm(settings: Settings) -> None:
-    """Train the guard's model once (cached by a hash of its data, rules and base model),
-    with a progress bar: the first run takes a few minutes."""
-    guard = _guard(settings)
-    started = time.perf_counter()
+def ready_guard(guard: ScopeGuard) -> bool:
+    """Load the guard's model, or train it once (cached by a hash of its data, rules and base
+    model) with a progress bar on stderr: the first run takes a few minutes. True when trained."""
     stages: set[str] = set()
     with Progress(
         TextColumn("[bold]guard model"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.description}"), TimeElapsedColumn(),
         console=console, transient=True,
     ) as bar:
-        task = bar.add_task("", total=None)
+        task = bar.add_task("", total=None, visible=False)
 
         def step(stage: str, done: int, total: int) -> None:
             if stage not in stages:
@@ -48,12 +46,19 @@ def _warm(settings: Settings) -> None:
                     console.print("training the guard's model (first run on this data dir)")
                 stages.add(stage)
                 console.print(f"guard model: {stage}")
-            bar.update(task, completed=done, total=total, description=stage)
+            bar.update(task, completed=done, total=total, description=stage, visible=True)
 
         try:
-            trained = guard.warm(step)
+            return guard.warm(step)
         except (OSError, ValueError) as exc:
             fail(f"cannot train the guard's model: {exc}")
+
+
+def _warm(settings: Settings) -> None:
+    """`mes-ai guard --warm`: train or load the model, and say which and how long it took."""
+    guard = _guard(settings)
+    started = time.perf_counter()
+    trained = ready_guard(guard)
     seconds = time.perf_counter() - started
     where = settings.data_dir / "guard"
     verb = "trained" if trained else "loaded"
@@ -113,6 +118,7 @@ def guard_command(
     if (text is None) == (batch is None):
         fail('give either a TEXT or --batch FILE (e.g. mes-ai guard "how do I log a session?")')
     guard = _guard(settings_of(ctx))
+    ready_guard(guard)
     if batch is not None:
         if output is None:
             _run_batch(guard, batch, sys.stdout)
@@ -163,6 +169,7 @@ def eval_guard(
     if not examples:
         fail("no labelled examples to evaluate")
     guard = _guard(settings_of(ctx))
+    ready_guard(guard)
     results = evaluate_guard(guard, examples)
     label = str(data) if data else f"the held-out split ({HELDOUT.name})"
     validation = validation_report(guard.settings.data_dir / "guard")
