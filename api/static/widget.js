@@ -516,8 +516,9 @@ class MesAiChat extends HTMLElement {
     }
     const card = el("section", { class: "draft", "aria-label": `Draft: ${d.title || d.kind}` },
       el("h3", { text: d.title || "Draft" }));
-    if (d.missing_fields?.length) {
-      card.append(el("p", { class: "note", text: `Still needed: ${d.missing_fields.join(", ")}` }));
+    const missing = d.missing_labels?.length ? d.missing_labels : d.missing_fields;
+    if (missing?.length) {
+      card.append(el("p", { class: "note", text: `Still needed: ${missing.join(", ")}` }));
     }
     if (d.warnings?.length) {
       card.append(el("ul", { class: "warn" }, ...d.warnings.map((w) => el("li", { text: w }))));

@@ -84,6 +84,9 @@ _LOAD = (
     r"(?:\d+(?:\.\d+)?\s*(?:kg|kgs|lb|lbs|pounds?|kilos?)\b(?:\s*(?:vest|dumbbells?|kettlebell))?"
     r"|bodyweight|body weight|(?:light|medium|heavy|red|green|blue|black|yellow)\s+band)"
 )
+_EXPONENT = re.compile(
+    r"\b\d+(?:\.\d+)?e[+-]?\d+\b(?:\s*(?:kg|kgs|lbs?|pounds?|kilos?|reps?)\b)?", re.I
+)
 _SETS_REPS = re.compile(r"(\d{1,2})\s*[x×]\s*(\d{1,3})\b", re.I)
 _SETS_OF = re.compile(r"\b(\d{1,2})\s+sets?\s+of\s+(\d{1,3})(?:\s*reps?)?\b", re.I)
 _EX_TIME = re.compile(r"\b(\d{1,3})\s*(min|mins|minutes?|s|sec|secs|seconds?)\b", re.I)
@@ -93,9 +96,25 @@ _MEASURE_VALUE = re.compile(
 _LOAD_RX = re.compile(r"(?:@|at|with|using)?\s*(" + _LOAD + r")", re.I)
 
 _DR = re.compile(r"\b(?:Dr|DR|dr|Doctor)\.?\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})")
+_TO_DOCTOR = re.compile(
+    r"\b(?:to|call(?:ed|ing)?|notif(?:y|ied|ying)|e-?mail(?:ed|ing)?|fax(?:ed|ing)?|"
+    r"phon(?:e|ed|ing)|ring|rang|text(?:ed|ing)?|tell|told|inform(?:ed|ing)?|ask(?:ed|ing)?|"
+    r"updat(?:e|ed|ing)|cc|contact(?:ed|ing)?|copy(?: in)?|let)\s+"
+    r"(?:(?:her|his|their|the|client'?s|the client'?s|a|new)\s+)?(?:[a-z-]+\s+){0,2}$",
+    re.I,
+)
+_REFERRER_CUE = re.compile(
+    r"\b(?:referr(?:ed|ing|al)|ref(?:'d)?|sent|physician|doctor|gp|surgeon|\w+ologist|"
+    r"\w+iatrist|specialist|pcp|provider)\b[^.;\n]{0,20}$",
+    re.I,
+)
+_BY_DOCTOR = re.compile(r"\b(?:by|from|under|of)\s+(?:[a-z-]+\s+)?$", re.I)
 _ICD = re.compile(r"(?:\b(?i:icd-?10)\s*(?:code)?[:\s]*)?\b([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
+_IN_SENTENCE = r"(?:[^.;\n]|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bMrs)\.)"
+"""A character of a sentence: the stop after "Dr" or "Mrs" does not end it."""
 _UNTIL_REFERRED = (
-    r"(?:(?!\b(?:referred|ref(?:'d)?|sent)\s+(?:by|from)\b|,\s*[A-Za-z][\w ]{0,20}:)[^.;\n])"
+    r"(?:(?!\b(?:referred|ref(?:'d)?|sent)\s+(?:by|from)\b|,\s*[A-Za-z][\w ]{0,20}:)"
+    + _IN_SENTENCE + ")"
 )
 """A character of a diagnosis or free-text field: it stops where "referred by" (who sent the
 client) or the next labelled field (", precautions:") begins."""
@@ -164,7 +183,9 @@ _HOME_PROGRAM = re.compile(
     r"\bhome\s+(?:program|programme|exercises?)\s*(?::|-)\s*([^.;\n]+)", re.I
 )
 _REPORT = re.compile(
-    r"\b(?:client|she|he|they)\s+(?:reports?|reported|said|says)\s+(?:that\s+)?([^.;\n]+)", re.I
+    r"\b(?:client|she|he|they)\s+(?:reports?|reported|said|says)\s+(?:that\s+)?("
+    + _IN_SENTENCE + "+)",
+    re.I,
 )
 _OBSERVED = re.compile(
     r"\bobserv(?:ed|ations?)\s*(?:that|:|-)?\s*(" + _UNTIL_REFERRED + r"+)", re.I
@@ -229,6 +250,12 @@ class CaseFacts:
     kind: str | None = None
     letter_type: str | None = None
     physician: str | None = None
+    physician_stated: bool = False
+    """Whether the message says who the physician is ("referred by", "her physician is"),
+    rather than only naming a doctor ("Dr. Kim cleared her")."""
+    addressee: str | None = None
+    """A doctor the message writes or speaks to ("a letter to Dr. Amy Wong", "I will call Dr.
+    Lopez"), who is not thereby the referring physician."""
     specialty: str | None = None
     diagnosis: str | None = None
     icd10: str | None = None
@@ -239,6 +266,8 @@ class CaseFacts:
     discharge_reason: str | None = None
     limits: dict[str, Any] = field(default_factory=dict)
     home_program: list[dict[str, Any]] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    """What the message gave that could not be recorded, in words ("RPE 15")."""
     leftover: str = ""
 
     @property
@@ -356,9 +385,14 @@ def read_date(text: _Text, today: dt.date) -> dt.date | None:
 
 
 # ---------------------------------------------------------------- vitals
+_SIDE_OF_THE_LAST = re.compile(r"^.*\b(?:before|after|pre|post)\w*\s*[,;]")
+
+
 def _side(rest: str, start: int, end: int) -> str | None:
     after = rest[end : end + 14].lower()
     before = rest[max(0, start - 16) : start].lower()
+    # "136/84 after, SpO2 97%": that "after" is the blood pressure's
+    before = _SIDE_OF_THE_LAST.sub("", before)
     for window in (after, before):
         pre, post = _PRE.search(window), _POST.search(window)
         if pre and (not post or pre.start() < post.start()):
@@ -606,6 +640,13 @@ def _blank_request(text: _Text, facts: CaseFacts) -> None:
         text.take(m.start(), m.end())
 
 
+def _spoken_to(before: str) -> bool:
+    """Whether the doctor named after `before` is written or spoken to ("a letter to her
+    cardiologist", "I will call", "notify") rather than named as the referrer ("referred by")."""
+    before = before[-60:]
+    return not _BY_DOCTOR.search(before) and bool(_TO_DOCTOR.search(before))
+
+
 def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     """Every case fact the message states (see the module docstring)."""
     facts = CaseFacts()
@@ -616,8 +657,12 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         for m in re.finditer(re.escape(facts.client) + r"(?:['’]s)?", message):
             text.take(m.start(), m.end())
     dr = _DR.search(message)
-    if dr:
+    if dr and _spoken_to(message[: dr.start()]):
+        facts.addressee = "Dr. " + dr[1]  # stays in the text: "I will call Dr. Lopez"
+    elif dr:
         facts.physician = "Dr. " + dr[1]
+        before = message[max(0, dr.start() - 60) : dr.start()]
+        facts.physician_stated = bool(_REFERRER_CUE.search(before))
         text.take(dr.start(), dr.end())
     facts.specialty = read_specialty(text)
     facts.limits, spans = read_limits(text.rest)
@@ -649,6 +694,12 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     if rpe and float(rpe[1]) <= 10:
         session["rpe"] = float(rpe[1])
         text.take(rpe.start(), rpe.end())
+    elif rpe:  # a Borg 6-20 rating or a typo: the log keeps RPE on 0-10
+        facts.unread.append(f"RPE {rpe[1]}")
+        text.take(rpe.start(), rpe.end())
+    for huge in _EXPONENT.finditer(text.rest):  # "1e309 kg": no load or count to record
+        facts.unread.append(huge[0])
+        text.take(huge.start(), huge.end())
     duration = None
     for m in _DURATION.finditer(text.rest):
         around = text.rest[max(0, m.start() - 12) : m.end() + 10].lower()

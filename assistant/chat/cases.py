@@ -45,6 +45,17 @@ def _merge_session(sessions: list[dict[str, Any]], new: dict[str, Any]) -> bool:
     return True
 
 
+def _same_doctor(on_file: str | None, named: str) -> bool:
+    """Whether `named` is the physician on file, perhaps shorter ("Dr. Lopez" for "Dr. Maria
+    Lopez"): the fuller name on file is kept."""
+    if not on_file:
+        return False
+    if on_file == named:
+        return True
+    short, full = (w.strip(".").lower() for w in (named, on_file))
+    return short.split()[-1] == full.split()[-1] and len(short) <= len(full)
+
+
 def merge_facts(
     case: ClientCase | None, name: str, facts: CaseFacts
 ) -> tuple[ClientCase, list[tuple[str, str]]]:
@@ -56,7 +67,7 @@ def merge_facts(
     data.setdefault("client", {"name": name})
     changes: list[tuple[str, str]] = []
     referral = data.setdefault("referral", {})
-    if facts.physician and referral.get("physician") != facts.physician:
+    if facts.physician and not _same_doctor(referral.get("physician"), facts.physician):
         referral["physician"] = facts.physician
         changes.append(("referral.physician", facts.physician))
     if facts.specialty and referral.get("specialty") != facts.specialty:

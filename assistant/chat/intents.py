@@ -81,6 +81,10 @@ _IMPERATIVE = re.compile(
     re.I,
 )
 _PERSONAL = re.compile(r"\b(i|i'm|i've|me|my|am i)\b", re.I)
+_THIRD_PERSON = re.compile(
+    r"\b(her|his|she|he|their|they|them|him|the client'?s?|client'?s)\b", re.I
+)
+"""A message about "her" or "his" case is about the client the conversation is on."""
 _TIER_WORDS = re.compile(
     r"\b(tier|tiers|next level|move up|moving up|promotion|promoted|tier gap|intermediate|"
     r"advanced|essential|skills? (do i|i) (still )?(need|have|miss))\b",
@@ -89,6 +93,12 @@ _TIER_WORDS = re.compile(
 _OWN = re.compile(
     r"\b(my|am i|i still|do i still|have i|for me|i'?m|i'?ve|i am|i have|where do i stand)\b", re.I
 )
+_GAP = re.compile(
+    r"\b(what'?s|what is|what remains|anything)\s+(still\s+)?(missing|left|needed|outstanding|"
+    r"to do)\b",
+    re.I,
+)
+""""What's missing for Intermediate?": the practitioner's own tier gap."""
 _NEXT = re.compile(r"\b(next (tier|level)|move up|moving up|my tier|tier gap)\b", re.I)
 _QUANTITY = re.compile(r"^\s*(how (many|much|long|often)|what (is|are|does))\b", re.I)
 
@@ -140,8 +150,15 @@ class IntentRouter:
         best = int(np.argmax(sims))
         return labels[best], float(sims[best])
 
-    def route(self, message: str, facts: CaseFacts, profile_changes: dict[str, Any]) -> Routed:
-        """The intent of one in-scope message (see the module docstring)."""
+    def route(
+        self,
+        message: str,
+        facts: CaseFacts,
+        profile_changes: dict[str, Any],
+        current_client: str | None = None,
+    ) -> Routed:
+        """The intent of one in-scope message (see the module docstring); `current_client` is
+        the client the conversation is about, whom "her" and "his" refer to."""
         if _greets(message) and not (
             facts.client or facts.has_case_facts or profile_changes
         ):
@@ -152,13 +169,20 @@ class IntentRouter:
         if (
             _TIER_WORDS.search(message)
             and not _QUANTITY.search(message)
-            and (_OWN.search(message) or (_PERSONAL.search(message) and _NEXT.search(message)))
+            and (
+                _OWN.search(message)
+                or _GAP.search(message)
+                or (_PERSONAL.search(message) and _NEXT.search(message))
+            )
         ):
             return Routed(Intent.TIER, "rule:personal_tier")
         if facts.kind and (facts.client or facts.has_session or _IMPERATIVE.search(message)):
             return Routed(Intent.DRAFT, "rule:document_kind")
         if facts.client and facts.has_case_facts and not question:
             return Routed(Intent.CASE_UPDATE, "rule:case_facts")
+        about_current = current_client and _THIRD_PERSON.search(message)
+        if about_current and facts.has_case_facts and not question:
+            return Routed(Intent.CASE_UPDATE, "rule:case_facts of the current client")
         intent, similarity = self.nearest(message)
         if intent is not Intent.QUESTION and similarity >= self.min_similarity:
             if intent in (Intent.DRAFT, Intent.CASE_UPDATE) and not (facts.client or facts.kind):

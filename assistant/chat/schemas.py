@@ -30,6 +30,9 @@ class DraftCard(BaseModel):
     markdown: str
     html: str
     missing_fields: list[str] = Field(default_factory=list)
+    missing_labels: list[str] = Field(
+        default_factory=list, description="missing_fields in words, in the same order."
+    )
     warnings: list[str] = Field(default_factory=list)
     downloads: dict[str, str] = Field(default_factory=dict)
 

@@ -43,6 +43,7 @@ from assistant.chat.tier_text import tier_answer
 from assistant.chat.wording import label, replies, say
 from assistant.models import CaseInputError, ClientCase, Practitioner, PractitionerProfile
 from assistant.storage import ConversationRecord, Database
+from guardrails.classifier import without_repeats
 from guardrails.decision import Issue
 from guardrails.output import check_output
 
@@ -56,6 +57,14 @@ _YES = re.compile(
     r"go ahead|that'?s right)\b[\s!.]*(please)?[\s!.]*$",
     re.I,
 )
+_WHAT_NEXT = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|thanks|thank you|thx|done|right|got it|they'?re here|ambulance'?s here"
+    r"|(?:the )?paramedics (?:are here|took (?:her|him|them)))\b[\s,.!]*)*"
+    r"(?:(?:so )?(?:what (?:now|next|should i do now|do i do now)|now what|and now|next steps?)\b"
+    r"[\s?!.]*)?$",
+    re.I,
+)
+"""A short "ok thanks, what now?" after an emergency reply."""
 _NO = re.compile(r"^\s*(no|nope|n|cancel|don'?t|do not|never ?mind|discard|forget it)\b", re.I)
 _ANYWAY = re.compile(r"\b(anyway|as is|skip( it| that| them)?|with placeholders|leave it)\b", re.I)
 _QUESTION_FORM = re.compile(
@@ -257,7 +266,10 @@ class ChatService:
         changes = read_profile_changes(text)
 
         turn: Turn
-        if decision.reason.startswith(_NO_TEXT) and decision.category.value == "off_topic":
+        after_emergency = bool(state.pop("after_emergency", False))  # only the next turn
+        if after_emergency and decision.allowed and _WHAT_NEXT.match(text):
+            turn = Turn(reply=say("after_emergency"), state=state)
+        elif decision.reason.startswith(_NO_TEXT) and decision.category.value == "off_topic":
             turn = Turn(reply=say("no_words", help=say("help")))  # "?", "...", an emoji
         elif decision.allowed and decision.reason.startswith(_EDIT_RULE):
             turn = _edit_reply(state)
@@ -271,13 +283,19 @@ class ChatService:
                 )
         else:
             client = self._resolve_client(tenant, facts.client) if facts.client else None
+            emergency = decision.category.value == "emergency"
+            after = {"client": client} if client else {}  # "she" next turn
+            if emergency:
+                after["after_emergency"] = True  # "ok, what now?" gets the follow-up steps
             turn = Turn(
                 reply=self._refusal(tenant, decision, text, facts, state),
                 category=decision.category.value,
                 audit_reason=decision.reason,
-                state={**state, "client": client} if client else None,  # "she" next turn
+                state={**state, **after} if after else None,
             )
 
+        if after_emergency and turn.state is None:
+            turn.state = state  # the follow-up is offered once
         assistant = self.db.record_turn(
             tenant,
             conversation.id,
@@ -469,7 +487,7 @@ class ChatService:
         fix = read_correction(text) if not facts.kind else None  # a new log is no correction
         if fix is not None:
             return self._correct(tenant, facts, state, fix)
-        routed = self.router.route(text, facts, changes)
+        routed = self.router.route(text, facts, changes, state.get("client"))
         pending = state.get("draft")
         if pending and routed.intent not in _OTHER_TOPICS:
             if _NO.match(text) and len(text) < 40:
@@ -500,7 +518,8 @@ class ChatService:
 
     # framework questions ------------------------------------------------------------
     def _answer(self, tenant: str, text: str) -> Turn:
-        passages = self.services.search(text, 6, tenant=tenant)
+        query = search_query(text, self.services.settings.max_query_chars)
+        passages = self.services.search(query, 6, tenant=tenant)
         answer = self.answerer.compose(text, passages, reject=_unsafe_sentence)
         if answer is None:
             return Turn(reply=self._dont_know(text))
@@ -665,16 +684,22 @@ class ChatService:
         if not name:
             return Turn(reply=say("which_client"))
         stored = self.db.get_case(tenant, name)
+        kept = _keep_referring_physician(stored, facts)
         try:
             case, changed = merge_facts(stored, name, facts)
         except CaseInputError as exc:
             return Turn(reply=say("case_invalid", errors="; ".join(exc.errors)))
         assert case.client is not None
         client = case.client.name
+        note = say("physician_kept", client=client, **kept) if kept else ""
         if not changed:
-            return Turn(reply=say("case_nothing", client=client), state={**state, "client": client})
+            reply = note or say("case_nothing", client=client)
+            return Turn(reply=reply, state={**state, "client": client})
         self.db.save_case(tenant, case)
         reply = say("case_updated", client=client, changes=_changes_text(changed))
+        reply = f"{note}\n\n{reply}" if note else reply
+        if facts.unread:
+            reply += "\n\n" + say("not_recorded", items=", ".join(facts.unread))
         pending = state.get("draft") or {}
         if pending and pending.get("client") == client:
             return self._draft(tenant, text, CaseFacts(), state, conversation_id, pending)
@@ -761,7 +786,15 @@ class ChatService:
             }  # fmt: skip
             return Turn(reply=say("which_client"), state=new_state, pending="client")
         stored = self.db.get_case(tenant, name)
+        specialty = facts.specialty
         kept = _keep_referring_physician(stored, facts)
+        if kind == "referral-letter" and facts.addressee:
+            # "a letter to her cardiologist Dr. Amy Wong": the letter goes to them, and the
+            # specialty is theirs, not the referral's
+            options["to_physician"] = facts.addressee
+            if specialty:
+                options["to_specialty"] = specialty
+            facts.specialty, kept = None, None
         try:
             case, _changed = merge_facts(stored, name, facts)
         except CaseInputError as exc:
@@ -778,6 +811,8 @@ class ChatService:
             key = "ask_more_fields" if pending.get("missing") else "ask_fields"
             reply = say(key, kind_label=kind_label, client=client, questions=questions)
             reply = f"{note}\n\n{reply}" if note else reply
+            if facts.unread:
+                reply += "\n\n" + say("not_recorded", items=", ".join(facts.unread))
             new_state = {
                 **state,
                 "client": client,
@@ -809,14 +844,18 @@ class ChatService:
             markdown=result.markdown,
             html=to_html(result.markdown),
             missing_fields=result.missing_fields,
+            missing_labels=result.missing_labels,
             warnings=result.warnings,
             downloads=links,
         )
         parts = [say("draft_ready", kind_label=kind_label, client=client, **links)]
         if note:
             parts.append(note)
+        if facts.unread:
+            parts.append(say("not_recorded", items=", ".join(facts.unread)))
         if result.missing_fields:
-            parts.append(say("draft_placeholders", fields=", ".join(result.missing_fields)))
+            fields = result.missing_labels or result.missing_fields
+            parts.append(say("draft_placeholders", fields=", ".join(fields)))
         if result.warnings:
             parts.append(
                 say("draft_warnings") + "\n" + "\n".join(f"- {w}" for w in result.warnings)
@@ -838,15 +877,17 @@ def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any
 
 
 def _keep_referring_physician(stored: ClientCase | None, facts: CaseFacts) -> dict[str, str] | None:
-    """A document request that names a physician never replaces the referring physician on
-    file: the same surname keeps the fuller name on file; another doctor is dropped from the
-    facts (with the specialty named beside it) and returned, so the reply can say so."""
+    """Only a message that says who the physician is ("her physician is", "referred by"), and is
+    no document request, replaces the referring physician on file. The same surname keeps the
+    fuller name on file; another doctor is dropped from the facts (with the specialty named
+    beside it) and returned, so the reply can say so."""
     on_file = stored.referral.physician if stored and stored.referral else None
-    if not facts.kind or not facts.physician or not on_file:
+    if not facts.physician or not on_file or (facts.physician_stated and not facts.kind):
         return None
     named, facts.physician = facts.physician, None
     if named.split()[-1].lower() == on_file.split()[-1].lower():
         return None
+    facts.addressee = facts.addressee or (named if facts.kind else None)
     facts.specialty = None
     return {"named": named, "on_file": on_file}
 
@@ -994,6 +1035,18 @@ def _pieces(markdown: str) -> Iterator[str]:
         yield part + ("\n\n" if i < len(parts) - 1 else "")
 
 
+def search_query(text: str, limit: int) -> str:
+    """What a message searches with: said once (no padding), and when still longer than the
+    search allows, its last `limit` characters from a word's start (the question is usually
+    last)."""
+    text = without_repeats(text)
+    if len(text) <= limit:
+        return text
+    tail = text[-limit:]
+    space = tail.find(" ")
+    return tail[space + 1 :] if 0 <= space < 40 else tail
+
+
 def build_chat(services: Services, clock: Clock | None = None) -> ChatService:
     """The chat service with the configured generator (assistant/backends.py)."""
     from assistant.backends import build_generator
@@ -1002,3 +1055,4 @@ def build_chat(services: Services, clock: Clock | None = None) -> ChatService:
 
 
 __all__ = ["ChatService", "build_chat"]
+

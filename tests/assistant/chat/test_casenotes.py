@@ -209,6 +209,36 @@ def test_a_physician_is_never_taken_for_the_client() -> None:
     assert facts.client is None and facts.physician == "Dr. Alan Patel"
 
 
+DOCTORS = [
+    # message, referring physician read, doctor written or spoken to, said who the physician is
+    ("new pt: Ida Ross, s/p TKR, ref by Dr. Maria Lopez", "Dr. Maria Lopez", None, True),
+    ("Ida Ross's physician is Dr. Alan Patel, orthopedic surgery", "Dr. Alan Patel", None, True),
+    ("referred to us by Dr. Kim for Ida Ross", "Dr. Kim", None, True),
+    ("Dr. Lopez cleared Ida Ross for step-ups", "Dr. Lopez", None, False),
+    ("notice to Dr. Lopez for Ida Ross: knee swelling", None, "Dr. Lopez", False),
+    ("progress update letter for Ida Ross to her cardiologist Dr. Amy Wong", None, "Dr. Amy Wong",
+     False),
+    ("Ida Ross today: 3x10 squats; she said it hurt so I will call Dr. Lopez", None, "Dr. Lopez",
+     False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "physician", "addressee", "stated"), DOCTORS)
+def test_a_doctor_written_to_is_not_the_referring_physician(
+    message: str, physician: str | None, addressee: str | None, stated: bool
+) -> None:
+    facts = read_case_facts(message, TODAY)
+    assert (facts.physician, facts.addressee, facts.physician_stated) == (
+        physician, addressee, stated
+    )
+
+
+def test_a_doctor_named_in_what_the_client_said_stays_in_it() -> None:
+    message = "Ida Ross today: 3x10 squats; she reported pain so I will call Dr. Lopez"
+    report = read_case_facts(message, TODAY).session["client_report"]
+    assert report.endswith("I will call Dr. Lopez")
+
+
 def test_the_same_session_sent_twice_records_its_exercises_once() -> None:
     from assistant.chat.cases import merge_facts
 
@@ -252,3 +282,11 @@ def test_a_physician_name_with_an_apostrophe_is_read_whole() -> None:
     facts = read_case_facts("letter for Quinn Dale, Dr Sarah O'Neil, orthopedic surgery", TODAY)
     assert facts.physician == "Dr. Sarah O'Neil" and facts.client == "Quinn Dale"
     assert not facts.leftover.strip(" ,")
+
+
+def test_a_single_reading_after_a_before_and_after_pair_is_not_taken_as_after() -> None:
+    message = "Ida Ross today: 3x10 squats, BP 128/82 before, 136/84 after, SpO2 97%"
+    vitals = read_case_facts(message, TODAY).session["vitals"]
+    assert (vitals["bp_post"], vitals.get("spo2_pre"), vitals.get("spo2_post")) == (
+        "136/84", 97, None
+    )

@@ -232,7 +232,7 @@ def test_who_the_physician_is_is_never_taken_for_the_diagnosis(chat: ChatService
     assert case is not None and not case.diagnosis
 
 
-def test_a_letter_request_naming_another_doctor_keeps_the_referring_physician(
+def test_a_letter_to_another_doctor_goes_to_them_and_keeps_the_referring_physician(
     chat: ChatService,
 ) -> None:
     chat.reply(
@@ -242,7 +242,16 @@ def test_a_letter_request_naming_another_doctor_keeps_the_referring_physician(
     letter = chat.reply(
         TENANT, fresh("progress update letter to Dr. Green (her cardiologist) for Nora Bellamy")
     )
-    assert "on file is Dr. Paul Reyes" in letter.reply and "Dr. Green" in letter.reply
+    assert letter.draft is not None, letter.reply
+    assert "Dear Dr. Green" in letter.draft.markdown
+    assert "Reyes" not in letter.draft.markdown.split("Dear")[1].split("\n")[0]
+    named = chat.reply(
+        TENANT, fresh("progress update letter for Nora Bellamy to her cardiologist Dr. Amy Wong")
+    )
+    assert named.draft is not None and "Dear Dr. Wong" in named.draft.markdown
+    assert "Progress update to Dr. Amy Wong" in named.draft.title
+    other = chat.reply(TENANT, fresh("session log for Nora Bellamy, Dr. Ivo Lund asked for it"))
+    assert "on file is Dr. Paul Reyes" in other.reply and "Dr. Ivo Lund" in other.reply
     thanks = chat.reply(TENANT, fresh("thank-you letter to Dr. Reyes for Nora Bellamy"))
     assert thanks.draft is not None and "Dr. Paul Reyes" in thanks.draft.markdown
     assert "on file" not in thanks.reply
@@ -393,14 +402,20 @@ def test_a_greeting_gets_the_help_text(chat: ChatService) -> None:
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
 
 
-@pytest.mark.parametrize("message", ["?", "...", "🙂", "??!", "🆘"])
+@pytest.mark.parametrize("message", ["?", "...", "🙂", "??!", "zzzzzzzz"])
 def test_a_message_with_no_words_gets_the_help_text_not_a_refusal(
     chat: ChatService, message: str
 ) -> None:
     reply = chat.reply(TENANT, message)
     assert reply.category == "in_scope" and "Draft documents" in reply.reply
     assert "outside what I can help with" not in reply.reply
-    assert "call emergency services" in reply.reply  # "🆘" alone must not get just a menu
+    assert "call emergency services" in reply.reply
+
+
+@pytest.mark.parametrize("message", ["🆘", "🚑🚑"])
+def test_an_sos_or_ambulance_symbol_alone_is_escalated(chat: ChatService, message: str) -> None:
+    reply = chat.reply(TENANT, message)
+    assert reply.category == "emergency" and "emergency services" in reply.reply
 
 
 def test_letters_in_disguise_are_read_by_the_guard_not_taken_for_no_words(
@@ -567,6 +582,76 @@ def test_physician_limits_are_recorded_and_sessions_are_checked_against_them(
     assert "blood glucose 100 to 250 mg/dL" in log.draft.markdown
 
 
+def test_limits_given_for_her_are_recorded_on_the_client_the_conversation_is_on(
+    chat: ChatService,
+) -> None:
+    first = chat.reply(
+        TENANT, fresh("Mira Holt's physician is Dr. Omar Vance, cardiology; diagnosis hypertension")
+    )
+    limits = chat.reply(
+        TENANT, fresh("her physician's limits: BP up to 146/92, HR max 118"), first.conversation_id
+    )
+    assert "146/92" in limits.reply and "Mira Holt" in limits.reply, limits.reply
+    case = chat.db.get_case(TENANT, "mira holt")
+    assert case is not None and case.limits is not None
+    assert (case.limits.bp_max, case.limits.hr_max) == ("146/92", 118)
+
+
+def test_a_doctor_the_practitioner_writes_or_calls_never_replaces_the_referring_physician(
+    chat: ChatService,
+) -> None:
+    chat.reply(
+        TENANT, fresh("new pt: Hale Ito, s/p L TKR, ref by Dr. Marta Lopez, orthopedic surgery")
+    )
+    chat.reply(TENANT, fresh("write a change-in-status notice to Dr. Lopez for Hale Ito: swelling"))
+    log = chat.reply(
+        TENANT,
+        fresh(
+            "session log for Hale Ito today: 2x10 leg press, BP 120/80 before; she reported "
+            "knee swelling so we stopped and I will call Dr. Lopez"
+        ),
+    )
+    assert log.draft is not None
+    assert "I will call Dr. Lopez" in log.draft.markdown
+    case = chat.db.get_case(TENANT, "hale ito")
+    assert case is not None and case.referral is not None
+    assert case.referral.physician == "Dr. Marta Lopez"
+    shorter = chat.reply(TENANT, fresh("Hale Ito's physician is Dr. Lopez"))
+    assert "Dr. Lopez" not in shorter.reply or "Marta" in shorter.reply
+    case = chat.db.get_case(TENANT, "hale ito")
+    assert case is not None and case.referral is not None
+    assert case.referral.physician == "Dr. Marta Lopez"
+
+
+def test_a_number_the_log_cannot_take_is_left_out_and_the_reply_says_so(chat: ChatService) -> None:
+    chat.reply(TENANT, fresh("Omar Sadiq's physician is Dr. Ines Roa, cardiology; diagnosis hypertension"))
+    log = chat.reply(
+        TENANT,
+        fresh("session log for Omar Sadiq today: 3x10 leg press 1e309 kg, BP 128/82 before, RPE 15"),
+    )
+    assert log.draft is not None, log.reply
+    assert "RPE 15" in log.reply and "1e309 kg" in log.reply
+    case = chat.db.get_case(TENANT, "omar sadiq")
+    assert case is not None and case.sessions[-1].rpe is None
+    assert [(e.name, e.load) for e in case.sessions[-1].exercises] == [("Leg press", None)]
+
+
+def test_after_an_emergency_a_what_now_gets_the_follow_up_steps_once(chat: ChatService) -> None:
+    alarm = chat.reply(TENANT, fresh("my client just collapsed on the rower and isn't responding"))
+    assert alarm.category == "emergency"
+    then = chat.reply(TENANT, fresh("ok thanks, what now?"), alarm.conversation_id)
+    assert "referring physician" in then.reply and "clears them again" in then.reply
+    later = chat.reply(TENANT, fresh("ok thanks"), alarm.conversation_id)
+    assert "clears them again" not in later.reply
+
+
+def test_a_question_longer_than_the_search_allows_is_still_answered(chat: ChatService) -> None:
+    padded = fresh("What must a session log contain? ") * 80  # pasted over and over
+    assert 2000 < len(padded) <= 4000
+    reply = chat.reply(TENANT, padded)
+    assert reply.citations, reply.reply
+
+
 def test_a_session_sent_while_the_diagnosis_is_asked_is_never_taken_for_it(
     chat: ChatService,
 ) -> None:
@@ -591,6 +676,8 @@ def test_the_practitioner_named_in_the_profile_signs_drafts(chat: ChatService) -
     )
     assert log.draft is not None and "Dana Whitlock" in log.draft.markdown
     assert "practitioner.name" not in log.draft.missing_fields
+    assert "practitioner.phone" in log.draft.missing_fields
+    assert "your phone number" in log.reply and "practitioner.phone" not in log.reply
 
 
 def _classifier_says_emergency(text: str, history: object = None) -> Decision:

@@ -38,6 +38,8 @@ ROUTES: list[tuple[str, Intent]] = [
     ("am I ready to move up?", Intent.TIER),
     ("how far am I from advanced", Intent.TIER),
     ("which skills do I still need?", Intent.TIER),
+    ("What's missing for Intermediate?", Intent.TIER),
+    ("anything still outstanding before advanced", Intent.TIER),
     ("I've now done 62 supervised assessments", Intent.PROFILE_UPDATE),
     ("I have 14 months in practice", Intent.PROFILE_UPDATE),
     ("I completed skills E03 and E04", Intent.PROFILE_UPDATE),
@@ -65,6 +67,13 @@ def test_thanks_that_asks_for_more_is_not_taken_as_a_goodbye(
 ) -> None:
     routed = router.route(message, read_case_facts(message, TODAY), read_profile_changes(message))
     assert routed.intent is not Intent.GREETING, routed.reason
+
+
+def test_facts_about_her_go_to_the_client_the_conversation_is_on(router: IntentRouter) -> None:
+    message = "her physician's limits: BP up to 150/95, glucose 100 to 250"
+    facts = read_case_facts(message, TODAY)
+    assert router.route(message, facts, {}, "Nora Park").intent is Intent.CASE_UPDATE
+    assert router.route(message, facts, {}).intent is not Intent.CASE_UPDATE
 
 
 @pytest.fixture(scope="module")
