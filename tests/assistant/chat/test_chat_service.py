@@ -801,3 +801,34 @@ def test_a_clinical_question_naming_a_red_flag_says_stop_and_refer_and_names_the
         refused.conversation_id,
     )
     assert healed.category == "clinical_advice" and "red flag" not in healed.reply
+
+
+
+SUGGESTED_SOURCES = {  # each question the assistant suggests, and the file that answers it
+    "How many supervised MET assessments are needed before the Intermediate tier?":
+        "tier-essential.md",
+    "What should a session log contain?": "documentation.md",
+    "When do I send a progress report to the physician?": "physician-communication.md",
+    "What are METI's red flags to watch for during a session?": "red-flags-and-emergencies.md",
+    "What does a referral-ready client file need?": "referral-readiness.md",
+    "Which outcome measures should I track?": "outcome-measures.md",
+    "What is outside a medical exercise professional's scope?": "scope-of-practice.md",
+    "How do I introduce myself to a referring physician?": "physician-communication.md",
+    "What does the Advanced tier require?": "tier-advanced.md",
+    "How do I bill for medical exercise sessions?": "insurance-and-billing.md",
+}  # fmt: skip
+
+
+def test_the_suggested_questions_are_the_ones_checked_here() -> None:
+    from assistant.chat.wording import replies
+
+    assert [str(q) for q in replies()["suggested_questions"]] == list(SUGGESTED_SOURCES)
+
+
+@pytest.mark.parametrize(("question", "source"), SUGGESTED_SOURCES.items())
+def test_every_question_the_assistant_suggests_is_answered_from_the_file_that_covers_it(
+    chat: ChatService, question: str, source: str
+) -> None:
+    reply = chat.reply(TENANT, question)
+    assert reply.category == "in_scope", reply.reply
+    assert any(c.source.endswith(source) for c in reply.citations), reply.citations
