@@ -369,11 +369,17 @@ class Database:
             return [_conversation(r) for r in rows]
 
     def delete_conversation(self, tenant: str, conversation_id: str) -> bool:
+        """Delete the conversation with its messages and drafts, in one transaction."""
         with self._tx() as s:
             row = self._own_conversation(s, tenant, conversation_id)
             if row is None:
                 return False
             s.execute(delete(Message).where(Message.conversation_id == row.id))
+            s.execute(
+                delete(StoredDraftRow).where(
+                    StoredDraftRow.conversation_id == row.id, StoredDraftRow.tenant_id == tenant
+                )
+            )
             s.delete(row)
             return True
 

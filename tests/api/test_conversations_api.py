@@ -107,6 +107,18 @@ def test_a_conversation_can_be_deleted_by_its_tenant(server: LiveServer) -> None
         assert http.delete(path).status_code == 404
 
 
+def test_deleting_a_conversation_deletes_its_drafts(server: LiveServer) -> None:
+    with server.client(server.key(tenant_name("deldraft"))) as http:
+        first = say(http, "session log for Ada Byrne today: 3x10 sit-to-stand, BP 128/82 before, 136/84 after, RPE 5")
+        drafted = say(http, "She was referred by Dr. Alan Patel for a right total knee replacement", first["conversation_id"])
+        assert drafted["draft"] is not None, drafted["reply"]
+        download = f"/v1/chat/drafts/{drafted['draft']['id']}?format=md"
+        assert http.get(download).status_code == 200
+        assert http.delete(f"/v1/conversations/{first['conversation_id']}").status_code == 204
+        gone = http.get(download)
+        assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found"
+
+
 def test_feedback_is_recorded_for_the_tenants_own_message(server: LiveServer) -> None:
     with server.client(server.key(tenant_name("fb"))) as http:
         reply = say(http, "What should a session log contain?")

@@ -119,6 +119,21 @@ def test_conversations_keep_messages_in_order_with_citations_and_state(db: Datab
     assert db.get_conversation("local", conv.id) is None
 
 
+def test_deleting_a_conversation_deletes_its_drafts_and_only_those(db: Database) -> None:
+    case = load("post-tkr.json")
+    result = draft("session-log", case)
+    gone, kept = db.create_conversation("local"), db.create_conversation("local")
+    drafts = {
+        "gone": db.save_draft("local", result, case, gone.id),
+        "kept": db.save_draft("local", result, case, kept.id),
+        "loose": db.save_draft("local", result, case),
+    }
+    assert db.delete_conversation("local", gone.id)
+    assert db.get_draft("local", drafts["gone"].id) is None
+    assert db.get_draft("local", drafts["kept"].id) is not None
+    assert db.get_draft("local", drafts["loose"].id) is not None
+
+
 def test_tenant_b_never_sees_tenant_a_rows(db: Database) -> None:
     marker = "ZEBRA-7731"
     conv = db.create_conversation("clinic-a")
