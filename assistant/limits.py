@@ -7,10 +7,11 @@ The list sizes keep the slowest draft the models allow well under 2 s in every f
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 MAX_INPUT_BYTES = 2_000_000
 MAX_CASE_CHARS = 100_000  # the whole case as JSON: months of detailed session notes
@@ -60,14 +61,50 @@ def multi_line(value: str) -> str:
     return value
 
 
+def _kind(value: object) -> str:
+    """How a JSON value that is not a number is named in an error."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, float):
+        return repr(value)
+    return {list: "a list", dict: "an object", type(None): "null"}.get(type(value), "that")
+
+
+def _number(value: object) -> object:
+    """A JSON number (a bool or a string is not one); an int too large for a float is refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, not {_kind(value)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError("must be a finite number, not one this large") from None
+
+
+def _whole(value: object) -> object:
+    """A whole JSON number: an int, or a float without a fraction (7.0)."""
+    if isinstance(value, float) and math.isfinite(value):
+        if value.is_integer():
+            return int(value)
+    elif not isinstance(value, bool) and isinstance(value, int | float):
+        return value  # an int, or a non-finite float pydantic refuses
+    raise ValueError(f"must be a whole number, not {_kind(value)}")
+
+
+NUMBER = BeforeValidator(_number)
+"""Before a float field: refuses a bool, a string or an int too large for a float."""
+WHOLE = BeforeValidator(_whole)
+"""Before an int field: refuses a bool, a string or a fraction (2.7 is not cut to 2)."""
+
+
 def range_check(what: str, low: int, high: int, unit: str) -> AfterValidator:
     """A validator refusing values outside [low, high], naming the range and the unit."""
 
     def check(value: int) -> int:
         if not low <= value <= high:
-            raise ValueError(
-                f"{what} {value} {unit} is outside the plausible range {low}-{high} {unit}"
-            )
+            said = f"{what} {value} {unit} is" if abs(value) < 10**9 else f"{what} is far"
+            raise ValueError(f"{said} outside the plausible range {low}-{high} {unit}")
         return value
 
     return AfterValidator(check)

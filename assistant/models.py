@@ -35,6 +35,8 @@ from assistant.limits import (
     MAX_MODIFICATIONS,
     MAX_SESSIONS,
     MAX_SKILLS,
+    NUMBER,
+    WHOLE,
     multi_line,
     range_check,
     schema_range,
@@ -141,15 +143,16 @@ class Referral(_Strict):
     date: RecordDate | None = None
 
 
-HeartRate = Annotated[int, range_check("heart rate", 30, 220, "bpm"), schema_range(30, 220)]
+Whole = Annotated[int, WHOLE]
+HeartRate = Annotated[Whole, range_check("heart rate", 30, 220, "bpm"), schema_range(30, 220)]
 HeartRateCeiling = Annotated[
-    int, range_check("heart-rate ceiling", 60, 220, "bpm"), schema_range(60, 220)
+    Whole, range_check("heart-rate ceiling", 60, 220, "bpm"), schema_range(60, 220)
 ]
-Glucose = Annotated[int, range_check("blood glucose", 20, 600, "mg/dL"), schema_range(20, 600)]
+Glucose = Annotated[Whole, range_check("blood glucose", 20, 600, "mg/dL"), schema_range(20, 600)]
 GlucoseLimit = Annotated[
-    int, range_check("glucose limit", 40, 600, "mg/dL"), schema_range(40, 600)
+    Whole, range_check("glucose limit", 40, 600, "mg/dL"), schema_range(40, 600)
 ]
-SpO2 = Annotated[int, range_check("SpO2", 70, 100, "%"), schema_range(70, 100)]
+SpO2 = Annotated[Whole, range_check("SpO2", 70, 100, "%"), schema_range(70, 100)]
 
 
 class Limits(_Strict):
@@ -189,7 +192,9 @@ class Goal(_Strict):
 class Assessment(_Strict):
     date: RecordDate
     measure: ShortText
-    value: float = Field(ge=0, le=1_000_000, description="A finite number.")
+    value: Annotated[float, Field(ge=0, le=1_000_000), NUMBER] = Field(
+        description="A finite number."
+    )
     unit: ShortText | None = None
     notes: Text | None = None
 
@@ -212,11 +217,11 @@ class Vitals(_Strict):
 
 class Exercise(_Strict):
     name: ShortText
-    sets: int | None = Field(None, ge=0, le=50)
-    reps: int | None = Field(None, ge=0, le=1000)
+    sets: Annotated[int, Field(ge=1, le=50), WHOLE] | None = None
+    reps: Annotated[int, Field(ge=1, le=1000), WHOLE] | None = None
     load: ShortText | None = None
     time: ShortText | None = Field(None, description="Duration as written, e.g. '10 min'.")
-    rpe: float | None = Field(None, ge=0, le=10)
+    rpe: Annotated[float, Field(ge=0, le=10), NUMBER] | None = None
     notes: Text | None = None
 
 
@@ -227,10 +232,10 @@ class Modification(_Strict):
 
 class Session(_Strict):
     date: RecordDate
-    duration_min: int | None = Field(None, ge=1, le=600)
+    duration_min: Annotated[int, Field(ge=1, le=600), WHOLE] | None = None
     vitals: Vitals = Field(default_factory=Vitals)
     readiness: Text | None = Field(None, description="Pre-session check-in as reported.")
-    rpe: float | None = Field(None, ge=0, le=10)
+    rpe: Annotated[float, Field(ge=0, le=10), NUMBER] | None = None
     exercises: list[Exercise] = Field(default_factory=list, max_length=MAX_EXERCISES)
     modifications: list[Modification] = Field(default_factory=list, max_length=MAX_MODIFICATIONS)
     client_report: Text | None = None
@@ -337,11 +342,11 @@ class PractitionerProfile(_Strict):
 
     name: ShortText | None = None
     current_tier: TierId | None = None
-    months_in_practice: int = Field(0, ge=0, le=1200)
-    supervised_assessments: int = Field(0, ge=0, le=100_000)
-    chronic_clients_managed: int = Field(0, ge=0, le=100_000)
-    documented_sessions: int = Field(0, ge=0, le=1_000_000)
-    referral_partners: int = Field(0, ge=0, le=10_000)
+    months_in_practice: Annotated[int, Field(ge=0, le=1200), WHOLE] = 0
+    supervised_assessments: Annotated[int, Field(ge=0, le=100_000), WHOLE] = 0
+    chronic_clients_managed: Annotated[int, Field(ge=0, le=100_000), WHOLE] = 0
+    documented_sessions: Annotated[int, Field(ge=0, le=1_000_000), WHOLE] = 0
+    referral_partners: Annotated[int, Field(ge=0, le=10_000), WHOLE] = 0
     skills_completed: list[SkillId] = Field(default_factory=list, max_length=MAX_SKILLS)
 
     @field_validator("current_tier", mode="before")
@@ -361,6 +366,14 @@ class PractitionerProfile(_Strict):
 def validation_messages(exc: ValidationError) -> list[str]:
     """A pydantic error as "field.path: message" lines (the message says what is wrong)."""
     return error_lines(exc.errors())
+
+
+def _shown(value: object) -> str:
+    """The JSON of a refused input ('' for an int too long to print)."""
+    try:
+        return json.dumps(value, default=str)
+    except ValueError:
+        return ""
 
 
 def error_lines(
@@ -386,8 +399,8 @@ def error_lines(
         elif err["type"] == "missing":
             message = "required field is missing"
         elif "input" in err and err["type"] not in {"value_error", "assertion_error"}:
-            shown = json.dumps(err["input"], default=str)
-            if len(shown) <= 60:
+            shown = _shown(err["input"])
+            if shown and len(shown) <= 60:
                 message = f"{message} (got {shown})"
         if err["type"] == "value_error" and _SUBPATH.match(message):
             for part in (p.strip() for p in message.split("\n")):

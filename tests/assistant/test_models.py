@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,12 @@ from assistant.models import (
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 BASE: dict[str, Any] = json.loads((CASES / "post-tkr.json").read_text())
+
+
+def _get(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        data = data[int(part)] if part.isdigit() else data[part]
+    return data
 
 
 def _with(path: str, value: Any) -> dict[str, Any]:
@@ -49,8 +56,8 @@ def test_every_example_case_is_valid(case_file: Path) -> None:
         ("assessments.0.value", -3, "assessments[0].value: Input should be greater than or equal to 0"),
         ("sessions.0.duration_min", -10, "sessions[0].duration_min: Input should be greater than or equal to 1"),
         ("sessions.1.vitals.bp_pre", "128-82", "sessions[1].vitals.bp_pre: blood pressure must look like 128/82"),
-        ("sessions.1.vitals.hr_pre", "fast", "sessions[1].vitals.hr_pre: Input should be a valid integer"),
-        ("sessions.1.exercises.0.sets", "three", "sessions[1].exercises[0].sets: Input should be a valid integer"),
+        ("sessions.1.vitals.hr_pre", "fast", "sessions[1].vitals.hr_pre: must be a whole number, not a string"),
+        ("sessions.1.exercises.0.sets", "three", "sessions[1].exercises[0].sets: must be a whole number, not a string"),
         ("limits.bp_max", "100/160", "limits.bp_max: blood pressure 100/160: diastolic must be lower"),
         ("icd10", "knee", "icd10: 'knee' is not an ICD-10 code"),
         ("sessions.3.date", "2099-01-01", "sessions[3].date: 2099-01-01 is in the future"),
@@ -106,6 +113,84 @@ def test_hostile_and_implausible_values_are_refused_naming_the_field(path: str, 
     assert any(message.startswith(expected) for message in err.value.errors), err.value.errors
 
 
+NUMERIC_FIELDS = [
+    "limits.hr_max", "limits.glucose_min", "limits.glucose_max", "limits.spo2_min",
+    "assessments.0.value", "sessions.1.duration_min", "sessions.1.rpe",
+    "sessions.1.vitals.hr_pre", "sessions.1.vitals.hr_post", "sessions.1.vitals.glucose_pre",
+    "sessions.1.vitals.glucose_post", "sessions.1.vitals.spo2_pre", "sessions.1.vitals.spo2_post",
+    "sessions.1.exercises.0.sets", "sessions.1.exercises.0.reps", "sessions.1.exercises.0.rpe",
+    "home_program.0.sets", "home_program.0.reps",
+]
+NOT_A_NUMBER = "must be a (whole )?number, not "
+OUT_OF_RANGE = "outside the plausible range|Input should be (greater|less) than"
+FINITE_ONLY = "must be a finite number"
+HOSTILE_NUMBERS: list[tuple[str, str, str]] = [  # id, JSON literal, expected message
+    ("true", "true", NOT_A_NUMBER + r"a boolean \(true\)"),
+    ("false", "false", NOT_A_NUMBER + r"a boolean \(false\)"),
+    ("NaN", "NaN", FINITE_ONLY),
+    ("Infinity", "Infinity", FINITE_ONLY),
+    ("-Infinity", "-Infinity", FINITE_ONLY),
+    ("1e309", "1e309", FINITE_ONLY),
+    ("huge-int", "1" + "0" * 400, f"{OUT_OF_RANGE}|{FINITE_ONLY}"),
+    ("1e300", "1e300", OUT_OF_RANGE),
+    ("negative", "-5", OUT_OF_RANGE),
+    ("numeric-string", '"72"', NOT_A_NUMBER + "a string"),
+    ("string", '"fast"', NOT_A_NUMBER + "a string"),
+    ("list", "[72]", NOT_A_NUMBER + "a list"),
+    ("object", '{"v": 72}', NOT_A_NUMBER + "an object"),
+]
+
+
+@pytest.mark.parametrize("path", NUMERIC_FIELDS)
+@pytest.mark.parametrize(("literal", "expected"), [row[1:] for row in HOSTILE_NUMBERS], ids=[row[0] for row in HOSTILE_NUMBERS])
+def test_every_numeric_case_field_refuses_bools_non_finite_huge_negative_and_strings(
+    tmp_path: Path, path: str, literal: str, expected: str
+) -> None:
+    marker = "__NUMBER__"
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(_with(path, marker)).replace(f'"{marker}"', literal))
+    with pytest.raises(CaseInputError) as err:
+        load_case(case_file)
+    field = re.sub(r"\.(\d+)", r"[\1]", path)
+    assert len(err.value.errors) == 1, err.value.errors
+    assert err.value.errors[0].startswith(f"{field}: "), err.value.errors
+    assert re.search(expected, err.value.errors[0]), err.value.errors
+
+
+@pytest.mark.parametrize(("path", "value"), [
+    ("sessions.1.exercises.0.sets", 0), ("sessions.1.exercises.0.reps", 0),
+    ("home_program.0.sets", 0), ("sessions.1.duration_min", 0),
+])
+def test_counts_start_at_one(path: str, value: int) -> None:
+    with pytest.raises(CaseInputError, match="greater than or equal to 1"):
+        parse_case(_with(path, value))
+
+
+@pytest.mark.parametrize(("path", "value", "read_as"), [
+    ("sessions.1.vitals.hr_pre", 72.0, 72),
+    ("sessions.1.exercises.0.sets", 3.0, 3),
+    ("sessions.1.rpe", 6, 6.0),
+])
+def test_whole_floats_and_ints_are_still_numbers(path: str, value: float, read_as: float) -> None:
+    case = parse_case(_with(path, value)).model_dump()
+    assert _get(case, path) == read_as and type(_get(case, path)) is type(read_as)
+
+
+def test_fractional_counts_are_refused_not_cut() -> None:
+    with pytest.raises(CaseInputError, match=r"sets: must be a whole number, not 2\.7"):
+        parse_case(_with("sessions.1.exercises.0.sets", 2.7))
+
+
+@pytest.mark.parametrize("field", [
+    "months_in_practice", "supervised_assessments", "chronic_clients_managed",
+    "documented_sessions", "referral_partners",
+])
+@pytest.mark.parametrize("value", [True, "12", 1.5, float("nan"), 10**400, -1])
+def test_every_profile_count_refuses_non_numbers(field: str, value: Any) -> None:
+    with pytest.raises(CaseInputError, match=f"^{field}: "):
+        parse_profile({field: value})
+
+
 @pytest.mark.parametrize("field", ["observations", "client_report", "plan"])
 def test_multi_line_notes_keep_newlines_and_tabs(field: str) -> None:
     case = parse_case(_with(f"sessions.0.{field}", "line one\n\tline two\r\nthree"))
@@ -155,7 +240,7 @@ def test_malformed_json_file_names_line_and_column(tmp_path: Path) -> None:
     [
         ({"supervised_assessments": -1}, "supervised_assessments: Input should be greater than or equal to 0"),
         ({"current_tier": "expert"}, "current_tier: Input should be 'essential', 'intermediate' or 'advanced'"),
-        ({"documented_sessions": "many"}, "documented_sessions: Input should be a valid integer"),
+        ({"documented_sessions": "many"}, "documented_sessions: must be a whole number, not a string"),
         ({"skils_completed": []}, "skils_completed: unknown field"),
     ],
 )
