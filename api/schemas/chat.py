@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from assistant.limits import multi_line, single_line
 
 DraftFormat = Literal["md", "docx", "pdf"]
 
 
 class ChatRequest(BaseModel):
-    message: str = Field(
+    message: Annotated[str, AfterValidator(multi_line)] = Field(
         min_length=1, max_length=20_000, description="The practitioner's message (Markdown)."
     )
-    conversation_id: str | None = Field(
+    conversation_id: Annotated[str, AfterValidator(single_line)] | None = Field(
         None, max_length=64, description="Continue this conversation; a new one when omitted."
     )

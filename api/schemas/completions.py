@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from assistant.limits import NUMBER, WHOLE, multi_line, single_line
+
+Temperature = Annotated[float, Field(ge=0, le=2), NUMBER]
+Probability = Annotated[float, Field(ge=0, le=1), NUMBER]
+Penalty = Annotated[float, Field(ge=-2, le=2), NUMBER]
+Tokens = Annotated[int, Field(ge=1, le=1_000_000), WHOLE]
 
 
 class ContentPart(BaseModel):
@@ -19,7 +26,24 @@ class CompletionMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[ContentPart] | None = Field(None, max_length=20_000)
-    name: str | None = Field(None, max_length=64)
+    name: Annotated[str, AfterValidator(single_line)] | None = Field(None, max_length=64)
+
+    @model_validator(mode="after")
+    def _no_controls(self) -> CompletionMessage:
+        """Tab, newline and CR only, as in every other text field; the error names the part."""
+        if isinstance(self.content, list):
+            texts = [(f"content[{i}].text", p.text) for i, p in enumerate(self.content)]
+        else:
+            texts = [("content", self.content)]
+        problems = []
+        for where, text in texts:
+            try:
+                multi_line(text or "")
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -28,12 +52,22 @@ class CompletionMessage(BaseModel):
 
 
 class CompletionRequest(BaseModel):
-    """Other OpenAI parameters (temperature, max_tokens, ...) are accepted and ignored."""
+    """OpenAI's sampling parameters are checked (in OpenAI's ranges) and ignored; other extra
+    fields are accepted and ignored."""
 
-    model_config = ConfigDict(extra="allow")
-    model: str = Field("mes-ai", max_length=128)
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    model: Annotated[str, AfterValidator(single_line)] = Field("mes-ai", max_length=128)
     messages: list[CompletionMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
+    temperature: Temperature | None = None
+    top_p: Probability | None = None
+    presence_penalty: Penalty | None = None
+    frequency_penalty: Penalty | None = None
+    max_tokens: Tokens | None = None
+    max_completion_tokens: Tokens | None = None
+    n: Annotated[int, Field(ge=1, le=128), WHOLE] | None = None
+    seed: Annotated[int, Field(ge=-(2**63), le=2**63 - 1), WHOLE] | None = None
+    top_logprobs: Annotated[int, Field(ge=0, le=20), WHOLE] | None = None
 
 
 class AssistantMessage(BaseModel):

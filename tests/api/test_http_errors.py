@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from typing import Any
 
 import docx
 import pytest
@@ -12,6 +14,7 @@ from pypdf import PdfReader
 
 from api.app import create_app
 from assistant.settings import Settings
+from tests.assistant.test_models import HOSTILE_NUMBERS, NUMERIC_FIELDS
 from tests.conftest import TEST_DATA
 
 
@@ -175,3 +178,108 @@ def test_a_405_on_a_get_route_allows_head_too(client: TestClient, method: str, p
     allowed = {m.strip() for m in response.headers["allow"].split(",")}
     assert {"GET", "HEAD"} <= allowed
     assert client.head(path).status_code != 405
+
+
+def _raw_with(path: str, literal: str) -> str:
+    """The case as a draft request body, with the JSON `literal` at `path` (a.0.b)."""
+    case: Any = _case()
+    *parents, last = path.split(".")
+    node = case
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[int(last) if last.isdigit() else last] = "__NUMBER__"
+    return json.dumps({"case": case}).replace('"__NUMBER__"', literal)
+
+
+@pytest.mark.parametrize("path", NUMERIC_FIELDS)
+@pytest.mark.parametrize(("literal", "expected"), [row[1:] for row in HOSTILE_NUMBERS], ids=[row[0] for row in HOSTILE_NUMBERS])
+def test_every_numeric_case_field_refuses_nonsense_numbers_with_a_422(
+    client: TestClient, path: str, literal: str, expected: str
+) -> None:
+    response = client.post("/v1/drafts/session-log", content=_raw_with(path, literal),
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    message = _error(response)["message"]
+    field = "case." + re.sub(r"\.(\d+)", r"[\1]", path)
+    assert message.startswith(f"{field}: ") and re.search(expected, message), message
+
+
+@pytest.mark.parametrize("field", ["supervised_assessments", "months_in_practice", "referral_partners"])
+@pytest.mark.parametrize("literal", ["true", "NaN", "1e309", "2.5", '"12"', "-1"])
+def test_every_profile_count_refuses_nonsense_numbers_with_a_422(client: TestClient, field: str, literal: str) -> None:
+    response = client.post("/v1/tiers/gap", content=f'{{"{field}": {literal}}}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert _error(response)["message"].startswith(f"{field}: ")
+
+
+def test_an_integer_too_long_to_read_is_a_422_not_a_500(client: TestClient) -> None:
+    for path, body in [("/v1/drafts/session-log", _raw_with("sessions.1.exercises.0.sets", "9" * 5000)),
+                       ("/v1/chat/completions", '{"messages": [{"role": "user", "content": "hi"}], "max_tokens": ' + "9" * 5000 + "}")]:
+        response = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422, (path, response.text)
+        assert "malformed JSON" in _error(response)["message"]
+
+
+COMPLETION = '{"messages": [{"role": "user", "content": "hi"}], "%s": %s}'
+BAD_SAMPLING = [  # field, JSON literal, message
+    ("temperature", "Infinity", "temperature: must be a finite number"),
+    ("temperature", "NaN", "temperature: must be a finite number"),
+    ("temperature", "-Infinity", "temperature: must be a finite number"),
+    ("temperature", "1e309", "temperature: must be a finite number"),
+    ("temperature", "1e300", "temperature: Input should be less than or equal to 2"),
+    ("temperature", "-0.1", "temperature: Input should be greater than or equal to 0"),
+    ("temperature", "true", "temperature: must be a number, not a boolean (true)"),
+    ("temperature", '"0.7"', "temperature: must be a number, not a string"),
+    ("top_p", "1.5", "top_p: Input should be less than or equal to 1"),
+    ("top_p", "NaN", "top_p: must be a finite number"),
+    ("presence_penalty", "Infinity", "presence_penalty: must be a finite number"),
+    ("frequency_penalty", "-3", "frequency_penalty: Input should be greater than or equal to -2"),
+    ("max_tokens", "Infinity", "max_tokens: must be a finite number"),
+    ("max_tokens", "0", "max_tokens: Input should be greater than or equal to 1"),
+    ("max_tokens", "2.7", "max_tokens: must be a whole number, not 2.7"),
+    ("max_tokens", "1" + "0" * 40, "max_tokens: Input should be less than or equal to 1000000"),
+    ("max_tokens", "false", "max_tokens: must be a whole number, not a boolean (false)"),
+    ("max_completion_tokens", "-5", "max_completion_tokens: Input should be greater than or equal to 1"),
+    ("n", "NaN", "n: must be a finite number"),
+    ("n", "0", "n: Input should be greater than or equal to 1"),
+    ("seed", "1e30", "seed: Input should be less than or equal to"),
+    ("top_logprobs", "21", "top_logprobs: Input should be less than or equal to 20"),
+]
+
+
+@pytest.mark.parametrize(("field", "literal", "message"), BAD_SAMPLING)
+def test_completion_sampling_numbers_out_of_range_or_not_finite_are_a_422(
+    client: TestClient, field: str, literal: str, message: str
+) -> None:
+    response = client.post("/v1/chat/completions", content=COMPLETION % (field, literal),
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert message in _error(response)["message"]
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x7f", "\u0085"])
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/chat", {"message": "log a session{c}"}, "message"),
+        ("/v1/chat", {"message": "hi", "conversation_id": "ab{c}"}, "conversation_id"),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "hi{c}"}]}, "messages[0].content"),
+        ("/v1/chat/completions",
+         {"messages": [{"role": "system", "content": "be{c} brief"}, {"role": "user", "content": "hi"}]},
+         "messages[0].content"),
+        ("/v1/chat/completions",
+         {"messages": [{"role": "user", "content": [{"type": "text", "text": "ok"}, {"type": "text", "text": "hi{c}"}]}]},
+         "messages[0].content[1].text"),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "hi", "name": "a{c}"}]}, "messages[0].name"),
+    ],
+    ids=["chat", "chat-conversation-id", "completion", "completion-system", "completion-part", "completion-name"],
+)
+def test_control_characters_in_chat_and_completion_messages_are_a_422_naming_the_field(
+    client: TestClient, char: str, path: str, body: dict[str, Any], field: str
+) -> None:
+    raw = json.dumps(body).replace("{c}", json.dumps(char)[1:-1])
+    for accept in ("application/json", "text/event-stream"):
+        response = client.post(path, content=raw, headers={"content-type": "application/json", "accept": accept})
+        assert response.status_code == 422, response.text
+        assert f"{field}: contains the control character U+{ord(char):04X}" in _error(response)["message"]
