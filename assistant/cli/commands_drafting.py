@@ -13,6 +13,26 @@ from assistant.cli.app import app, console, fail, out, print_json, settings_of
 from assistant.models import CaseInputError, load_case, load_profile
 from assistant.services import Services
 
+_EXTENSIONS = {".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
+
+
+def _output_format(fmt: str | None, output: Path | None) -> str:
+    """The format to write: --format, else the extension of -o, else md.
+
+    A known extension that contradicts --format is an error, as is an unknown one without it.
+    """
+    from assistant.drafting import FORMATS
+
+    if fmt is not None and fmt not in FORMATS:
+        fail(f"--format: unknown format '{fmt}' (expected one of: {', '.join(FORMATS)})")
+    suffix = output.suffix.lower() if output is not None else ""
+    implied = _EXTENSIONS.get(suffix)
+    if fmt is not None and implied is not None and implied != fmt:
+        fail(f"-o {output}: a {suffix} file cannot hold --format {fmt}; use a .{fmt} name")
+    if fmt is None and suffix and implied is None:
+        fail(f"-o {output}: unknown file type {suffix}; use .md, .docx or .pdf, or give --format")
+    return fmt or implied or "md"
+
 
 @app.command("draft")
 def draft_command(
@@ -36,15 +56,16 @@ def draft_command(
         None, "--session", help="Session log: session number (1 = first) or date."
     ),
     discharge_reason: str | None = typer.Option(None, "--discharge-reason"),
-    fmt: str = typer.Option("md", "--format", help="md, docx or pdf."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="md, docx or pdf (default: from the -o extension, else md)."
+    ),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write the file here."),
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
 ) -> None:
     """Draft a document from a client case."""
-    from assistant.drafting import FORMATS, DraftError
+    from assistant.drafting import DraftError
 
-    if fmt not in FORMATS:
-        fail(f"--format: unknown format '{fmt}' (expected one of: {', '.join(FORMATS)})")
+    fmt = _output_format(fmt, output)
     if fmt != "md" and output is None:
         fail(f"--format {fmt} is binary: give an output file with -o")
     if output is not None:

@@ -12,7 +12,7 @@ from rich.table import Table
 from assistant.cli.app import app, eval_app, fail, out, print_json, settings_of
 from assistant.evaluation import QUESTIONS
 from assistant.limits import multi_line
-from assistant.retrieval import SearchError
+from assistant.retrieval import IndexEmptyError, IndexUnreadableError, SearchError
 from assistant.services import Services
 
 
@@ -29,6 +29,57 @@ def _print_results(query: str, results: list[dict[str, object]]) -> None:
             text[:300] + ("…" if len(text) > 300 else ""),
         )
     out.print(table)
+
+
+class _BadLine(ValueError):
+    """A batch line that cannot be searched, with an error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _shown(value: object) -> str:
+    """A short JSON rendering of a bad value, for an error message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _line_k(row: dict[str, object], default: int, k_max: int) -> int:
+    """The line's k: an integer (not a bool) from 1 to k_max."""
+    k = row.get("k", default)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= k_max:
+        raise _BadLine("bad_k", f"'k' must be an integer from 1 to {k_max}, not {_shown(k)}")
+    return k
+
+
+def _parse_line(line: str, default_k: int, k_max: int) -> tuple[str, int]:
+    """The query and k of one JSONL line (_BadLine says what is wrong)."""
+    try:
+        row = json.loads(line)
+    except ValueError as exc:  # bad JSON, or an integer too long to read
+        raise _BadLine("bad_json", str(exc)) from exc
+    if not isinstance(row, dict) or not isinstance(row.get("q"), str):
+        raise _BadLine("bad_line", 'expected a JSON object {"q": "...", "k"?: 5}')
+    k = _line_k(row, default_k, k_max)
+    try:
+        return multi_line(row["q"]), k
+    except ValueError as exc:
+        raise _BadLine("bad_query", f"'q' {exc}") from exc
+
+
+def _batch_line(services: Services, number: int, line: str, default_k: int) -> dict[str, object]:
+    """Results for one JSONL line, or an error object for a bad line."""
+    try:
+        q, k = _parse_line(line, default_k, services.settings.search_k_max)
+        results = [r.as_dict() for r in services.search(q, k)]
+    except _BadLine as exc:
+        return {"line": number, "error": {"code": exc.code, "message": str(exc)}}
+    except (IndexEmptyError, IndexUnreadableError) as exc:
+        return {"line": number, "error": {"code": "index", "message": str(exc)}}
+    except SearchError as exc:
+        return {"line": number, "error": {"code": "bad_query", "message": str(exc)}}
+    return {"q": q, "results": results}
 
 
 @app.command()
@@ -59,17 +110,8 @@ def search(
     if not batch.is_file():
         fail(f"batch file not found: {batch}")
     for number, line in enumerate(batch.read_text("utf-8", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            q = row["q"] if isinstance(row, dict) else None
-            if not isinstance(q, str):
-                raise SearchError("each line needs a string field 'q'")
-            k_line = int(row.get("k", k))
-            print_json({"q": q, "results": [r.as_dict() for r in services.search(q, k_line)]})
-        except (json.JSONDecodeError, SearchError, ValueError, TypeError, KeyError) as exc:
-            print_json({"line": number, "error": str(exc)})
+        if line.strip():
+            print_json(_batch_line(services, number, line, k))
 
 
 @eval_app.command("retrieval")

@@ -42,8 +42,52 @@ def test_batch_search_writes_one_line_per_input_line_in_order(env: Path) -> None
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line.get("q") for line in lines] == ["supervised assessments", None, "97110", None]
     assert lines[0]["results"][0]["source"] == "kb/tiers.md"
-    assert lines[1]["line"] == 2 and "error" in lines[1]
-    assert "'q'" in lines[3]["error"]
+    assert lines[1]["line"] == 2 and lines[1]["error"]["code"] == "bad_json"
+    assert '"q"' in lines[3]["error"]["message"]
+
+
+BAD_K = [
+    ('1e309', "Infinity"),  # read as float infinity
+    ('NaN', "NaN"),
+    ('-Infinity', "-Infinity"),
+    ('2.7', "2.7"),
+    ('true', "true"),
+    ('null', "null"),
+    ('"3"', '"3"'),
+    ('"abc"', '"abc"'),
+    ('[1]', "[1]"),
+    ('0', "0"),
+    ('-1', "-1"),
+    ('51', "51"),
+    ('1' + '0' * 400, "1000"),
+]
+
+
+def test_batch_search_refuses_each_bad_k_with_an_error_line_and_goes_on(env: Path) -> None:
+    runner.invoke(app, ["ingest"])
+    batch = env / "in.jsonl"
+    rows = [f'{{"q": "cpt", "k": {k}}}' for k, _ in BAD_K] + ['{"q": "97110", "k": 1}']
+    batch.write_text("\n".join(rows) + "\n")
+    result = runner.invoke(app, ["search", "--batch", str(batch)])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(BAD_K) + 1
+    for number, ((_, shown), line) in enumerate(zip(BAD_K, lines, strict=False), 1):
+        assert line["line"] == number
+        assert line["error"]["code"] == "bad_k"
+        message = line["error"]["message"]
+        assert message.startswith("'k' must be an integer from 1 to 50, not ")
+        assert shown in message
+    assert len(lines[-1]["results"]) == 1  # the line after the bad ones is still searched
+
+
+def test_batch_search_refuses_control_characters_in_q(env: Path) -> None:
+    runner.invoke(app, ["ingest"])
+    batch = env / "in.jsonl"
+    batch.write_text('{"q": "cpt\\u0000"}\n{"q": 5}\n')
+    lines = [json.loads(x) for x in runner.invoke(app, ["search", "--batch", str(batch)]).stdout.splitlines()]
+    assert lines[0]["error"]["code"] == "bad_query" and "U+0000" in lines[0]["error"]["message"]
+    assert lines[1]["error"]["code"] == "bad_line"
 
 
 @pytest.mark.parametrize(

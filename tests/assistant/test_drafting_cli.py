@@ -42,6 +42,47 @@ def test_draft_writes_files_atomically(tmp_path: Path, fmt: str, magic: bytes) -
 
 
 @pytest.mark.parametrize(
+    ("fmt", "name", "message"),
+    [
+        ("pdf", "out.docx", "a .docx file cannot hold --format pdf; use a .pdf name"),
+        ("docx", "out.PDF", "a .pdf file cannot hold --format docx; use a .docx name"),
+        ("md", "out.pdf", "a .pdf file cannot hold --format md; use a .md name"),
+        (None, "out.txt", "unknown file type .txt; use .md, .docx or .pdf, or give --format"),
+    ],
+)
+def test_an_output_name_that_contradicts_the_format_is_refused_and_nothing_is_written(
+    tmp_path: Path, fmt: str | None, name: str, message: str
+) -> None:
+    target = tmp_path / name
+    chosen = ["--format", fmt] if fmt else []
+    result = runner.invoke(app, ["draft", "progress-summary", "--case", str(CASE), *chosen, "-o", str(target)])
+    assert result.exit_code == 2
+    assert "error:" in result.output and message in " ".join(result.output.split()), result.output
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "magic"),
+    [
+        (None, "out.docx", b"PK"),
+        (None, "out.pdf", b"%PDF"),
+        (None, "out.markdown", b"**Lee"),
+        (None, "out", b"**Lee"),
+        ("pdf", "out", b"%PDF"),
+        ("docx", "out.bin", b"PK"),
+    ],
+)
+def test_without_a_contradiction_the_format_follows_the_option_then_the_extension(
+    tmp_path: Path, fmt: str | None, name: str, magic: bytes
+) -> None:
+    target = tmp_path / name
+    chosen = ["--format", fmt] if fmt else []
+    result = runner.invoke(app, ["draft", "progress-summary", "--case", str(CASE), *chosen, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize(
     ("args", "content", "message"),
     [
         (["draft", "session-log"], '{"client": {"name": "A"', "malformed JSON at line 1"),
