@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -107,10 +107,11 @@ class Services:
             self.remove,
         )
 
-    def warm(self) -> None:
-        """Load everything a first request would otherwise wait for."""
+    def warm(self, guard_progress: Callable[[str, int, int], None] | None = None) -> bool:
+        """Load everything a first request would otherwise wait for; True when the guard's
+        model had to be trained first (reported through `guard_progress`)."""
         self.retriever.refresh()
-        self.guard.warm()
+        return self.guard.warm(guard_progress)
 
     def _ingestor(self) -> Ingestor:
         from guardrails.injection import flags_injection

@@ -284,7 +284,7 @@ class ChatService:
         else:
             client = self._resolve_client(tenant, facts.client) if facts.client else None
             emergency = decision.category.value == "emergency"
-            after = {"client": client} if client else {}  # "she" next turn
+            after: dict[str, Any] = {"client": client} if client else {}  # "she" next turn
             if emergency:
                 after["after_emergency"] = True  # "ok, what now?" gets the follow-up steps
             turn = Turn(

@@ -137,7 +137,5 @@ def chat_command(
     session = ChatSession(services.chat, tenant, out, console)
     from assistant.cli.commands_guard import ready_guard
 
-    ready_guard(services.guard)  # a progress bar when the model must be trained first
-    with console.status("loading the assistant..."):
-        services.warm()
+    ready_guard(services.warm)  # a progress bar when the guard's model must be trained first
     session.run(lambda prompt: out.input(prompt))

@@ -6,6 +6,7 @@ import io
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -29,9 +30,10 @@ def _guard(settings: Settings) -> ScopeGuard:
         fail(f"cannot load the guard: {exc}")
 
 
-def ready_guard(guard: ScopeGuard) -> bool:
-    """Load the guard's model, or train it once (cached by a hash of its data, rules and base
-    model) with a progress bar on stderr: the first run takes a few minutes. True when trained."""
+def ready_guard(warm: Callable[[Callable[[str, int, int], None]], bool]) -> bool:
+    """Run `warm` (`ScopeGuard.warm` or `Services.warm`), which loads the guard's model or trains
+    it once (cached by a hash of its data, rules and base model), with a progress bar on stderr:
+    the first run takes a few minutes. True when trained."""
     stages: set[str] = set()
     with Progress(
         TextColumn("[bold]guard model"), BarColumn(), MofNCompleteColumn(),
@@ -49,7 +51,7 @@ def ready_guard(guard: ScopeGuard) -> bool:
             bar.update(task, completed=done, total=total, description=stage, visible=True)
 
         try:
-            return guard.warm(step)
+            return warm(step)
         except (OSError, ValueError) as exc:
             fail(f"cannot train the guard's model: {exc}")
 
@@ -58,7 +60,7 @@ def _warm(settings: Settings) -> None:
     """`mes-ai guard --warm`: train or load the model, and say which and how long it took."""
     guard = _guard(settings)
     started = time.perf_counter()
-    trained = ready_guard(guard)
+    trained = ready_guard(guard.warm)
     seconds = time.perf_counter() - started
     where = settings.data_dir / "guard"
     verb = "trained" if trained else "loaded"
@@ -118,7 +120,7 @@ def guard_command(
     if (text is None) == (batch is None):
         fail('give either a TEXT or --batch FILE (e.g. mes-ai guard "how do I log a session?")')
     guard = _guard(settings_of(ctx))
-    ready_guard(guard)
+    ready_guard(guard.warm)
     if batch is not None:
         if output is None:
             _run_batch(guard, batch, sys.stdout)
@@ -169,7 +171,7 @@ def eval_guard(
     if not examples:
         fail("no labelled examples to evaluate")
     guard = _guard(settings_of(ctx))
-    ready_guard(guard)
+    ready_guard(guard.warm)
     results = evaluate_guard(guard, examples)
     label = str(data) if data else f"the held-out split ({HELDOUT.name})"
     validation = validation_report(guard.settings.data_dir / "guard")
