@@ -133,7 +133,8 @@ def test_draft_it_anyway_leaves_placeholders_and_is_never_taken_as_the_diagnosis
 @pytest.mark.parametrize(
     "request_",
     ["warmer tone", "numbered list instead of bullets", "make it a bit more formal please",
-     "chattier, it's a text to the client", "drop the sign-off"],
+     "chattier, it's a text to the client", "drop the sign-off",
+     "make it friendlier and remove the sign-off"],
 )
 def test_a_request_to_reword_a_draft_says_drafts_follow_the_facts_and_keeps_the_draft_waiting(
     chat: ChatService, request_: str
