@@ -50,7 +50,9 @@ def _sentences_in_tests() -> dict[str, str]:
 
 def test_no_test_sentence_is_in_the_training_data() -> None:
     trained = _trained()
-    overlap = sorted(where for key, where in _sentences_in_tests().items() if key in trained)
+    found = _sentences_in_tests()
+    found.pop("", None)  # a symbol with no words ("🆘") is no sentence to compare
+    overlap = sorted(where for key, where in found.items() if key in trained)
     assert not overlap, "\n".join(overlap)
 
 
