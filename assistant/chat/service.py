@@ -65,6 +65,14 @@ _WHAT_NEXT = re.compile(
     re.I,
 )
 """A short "ok thanks, what now?" after an emergency reply."""
+_MOOD = re.compile(
+    r"\b(?:hopeless\w*|worthless|can'?t cope|panic attacks?|"
+    r"(?:feel|felt|seem|been|say|said|tell|told|look)\w*\b[^.?!\n]{0,30}\b(?:depressed|anxious|"
+    r"overwhelmed|tearful)|(?:feel\w*|felt|seem\w*|look\w*) (?:so |very |really |quite )?"
+    r"(?:down|low|sad)\b(?!\s+(?:energy|on|back|blood|bp|sugar)))",
+    re.I,
+)
+"""A client's mood described ("she's been feeling hopeless"): answered with the referral line."""
 _NO = re.compile(r"^\s*(no|nope|n|cancel|don'?t|do not|never ?mind|discard|forget it)\b", re.I)
 _ANYWAY = re.compile(r"\b(anyway|as is|skip( it| that| them)?|with placeholders|leave it)\b", re.I)
 _QUESTION_FORM = re.compile(
@@ -530,6 +538,8 @@ class ChatService:
             for c in answer.citations
         )
         reply = f"{body}\n\n{say('sources_heading')}\n{sources}"
+        if _MOOD.search(text):  # "she's been feeling hopeless": the referral and the crisis line
+            reply = f"{say('mood_note')}\n\n{reply}"
         return Turn(reply=reply, citations=answer.citations)
 
     def _dont_know(self, text: str) -> str:

@@ -646,6 +646,23 @@ def test_after_an_emergency_a_what_now_gets_the_follow_up_steps_once(chat: ChatS
     assert "clears them again" not in later.reply
 
 
+@pytest.mark.parametrize(
+    ("question", "noted"),
+    [
+        ("How should I answer a client who says she has been feeling hopeless lately?", True),
+        ("he seems really down since his surgery, how do I keep him coming to sessions?", True),
+        ("my client with depression on file wants to start strength work, what should I log?",
+         False),
+    ],
+)
+def test_a_question_about_a_clients_low_mood_gets_the_referral_and_crisis_line(
+    chat: ChatService, question: str, noted: bool
+) -> None:
+    reply = chat.reply(TENANT, fresh(question))
+    assert reply.category == "in_scope", reply.reply
+    assert ("988" in reply.reply and "physician" in reply.reply) is noted
+
+
 def test_a_question_longer_than_the_search_allows_is_still_answered(chat: ChatService) -> None:
     padded = fresh("What must a session log contain? ") * 80  # pasted over and over
     assert 2000 < len(padded) <= 4000
