@@ -8,7 +8,7 @@ adds a row, and nothing of it is read as a diagnosis or a new exercise.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,6 +27,11 @@ _NOT_OLD_NEW = re.compile(
 _CHANGE_TO = re.compile(
     r"\b(?:change|correct|update|fix|make)\s+(.{2,80}?)\s+(?:to|->|→)\s+" + _SR, re.I
 )
+_NEW_LOAD = re.compile(
+    r"\d\s*[x×]\s*\d{1,3}\s*(?:reps?\s*)?(?:with|at|@|using|,)\s*"
+    r"(\d{1,3}(?:\.\d{1,2})?\s*(?:kg|kgs|lb|lbs|pounds?|kilos?)\b)",
+    re.I,
+)
 _NOISE = re.compile(
     r"\b(sorry|oops|actually|it|was|were|is|are|the|her|his|their|today'?s?|yesterday'?s?|"
     r"session|log|in|on|for|of|my|mistake|typo|should|be|wrong|\w+['’]s)\b|[^\w\s-]",
@@ -41,6 +46,8 @@ class Correction:
     new: tuple[int, int]
     old: tuple[int, int] | None
     hint: str
+    load: str | None = None
+    """A load given with the new sets x reps ("3x8 with 5 kg"), recorded with them."""
 
 
 def read_correction(text: str) -> Correction | None:
@@ -48,6 +55,14 @@ def read_correction(text: str) -> Correction | None:
     other sets x reps than the two it compares."""
     if "?" in text or len(re.findall(_SR, text, re.I)) > 2 or len(text) > 300:
         return None
+    fix = _read_sets_and_reps(text)
+    if fix is None:
+        return None
+    load = _NEW_LOAD.search(text)
+    return replace(fix, load=" ".join(load[1].split())) if load else fix
+
+
+def _read_sets_and_reps(text: str) -> Correction | None:
     if _NOT_NOW.search(text):  # a plan for later, or "don't change ...": not a correction
         return None
     m = _NEW_NOT_OLD.search(text)
@@ -89,6 +104,8 @@ def apply_correction(session: dict[str, Any], fix: Correction) -> dict[str, Any]
     if len(fits) != 1:
         return None
     fits[0]["sets"], fits[0]["reps"] = fix.new
+    if fix.load:
+        fits[0]["load"] = fix.load
     return fits[0]
 
 

@@ -764,6 +764,7 @@ class ChatService:
         reply = say(
             "exercise_corrected", client=client, exercise=exercise["name"], date=day,
             sets=exercise["sets"], reps=exercise["reps"],
+            load=f" with {fix.load}" if fix.load else "",
         )  # fmt: skip
         return Turn(reply=f"{reply} {say('case_offer', client=client)}", state=state)
 

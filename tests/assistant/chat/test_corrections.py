@@ -13,6 +13,21 @@ def _session() -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
+    ("message", "load"),
+    [
+        ("change her leg press to 4x8 with 5 kg", "5 kg"),
+        ("change her leg press to 4x8 @ 22.5lb", "22.5lb"),
+        ("change her leg press to 4x8", None),
+    ],
+)
+def test_a_load_given_with_the_correction_is_recorded_with_it(message: str, load: str | None) -> None:
+    fix = read_correction(message)
+    assert fix is not None
+    found = apply_correction(_session(), fix)
+    assert found is not None and (found["sets"], found["reps"], found.get("load")) == (4, 8, load)
+
+
+@pytest.mark.parametrize(
     ("message", "changed"),
     [
         ("sorry, it was 3x12 not 3x10", ("Leg press", 3, 12)),
