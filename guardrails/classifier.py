@@ -22,7 +22,7 @@ from guardrails.dataset import Example
 from guardrails.decision import Category
 from guardrails.normalize import normalize
 
-MODEL_VERSION = "guard-logreg-v3"
+MODEL_VERSION = "guard-logreg-v4"
 EMBED_WINDOW = 400
 """Characters of a message the classifier embeds (the end of longer messages)."""
 REGULARISATION_C = 8.0
@@ -39,13 +39,13 @@ def _evidence(known: int, full_at: float) -> float:
     return 1.0 if full_at <= 0 else min(1.0, known / full_at)
 
 
-_RUN = re.compile(r"(.)\1{3,}")
+_RUN = re.compile(r"([^\d])\1{3,}")
 _REPEATED_PHRASE = re.compile(r"\b((?:\w+\W+){0,5}?\w+)(?:\W+\1\b){2,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def without_repeats(text: str) -> str:
-    """`text` with runs of one character cut to three, a phrase of up to six words said three or
+    """`text` with runs of one character (not a digit: "10000") cut to three, a phrase of up to six words said three or
     more times in a row said once, and a sentence repeated right after itself kept once."""
     text = _REPEATED_PHRASE.sub(r"\1", _RUN.sub(r"\1\1\1", text))
     kept: list[str] = []

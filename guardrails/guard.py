@@ -293,10 +293,14 @@ class ScopeGuard:
 
 
 def _one_or_two_letters(text: str) -> bool:
-    """Whether the text is six or more letters, no digits, drawn from at most two letters."""
+    """Whether the text is one word of six or more letters drawn from at most two letters
+    ("aaaaaaa", "hahaha"; not "no no no")."""
     characters = [ch.lower() for ch in text if ch.isalnum()]
-    return len(characters) >= 6 and len(set(characters)) <= 2 and not any(
-        ch.isdigit() for ch in characters
+    return (
+        len(text.split()) == 1
+        and len(characters) >= 6
+        and len(set(characters)) <= 2
+        and not any(ch.isdigit() for ch in characters)
     )
 
 

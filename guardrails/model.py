@@ -40,7 +40,7 @@ from guardrails.decision import Category, Thresholds
 from guardrails.normalize import normalize
 from guardrails.tuned import Encoder, Progress, TunedClassifier, softmax
 
-MODEL_VERSION = "guard-paired-v3"
+MODEL_VERSION = "guard-paired-v4"
 VALIDATION_SHARE = 0.2
 UNSAFE_ALLOWED_TARGET = 0.02
 """Largest share of validation messages not labelled in_scope that the guard (rules, then the

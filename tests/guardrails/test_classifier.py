@@ -147,6 +147,7 @@ REPEATS = [
     ("tier gap " * 9, "tier gap"),
     ("note one\nnote one\nnote two", "note one note two"),
     ("very very tired, 3x10 done!!", "very very tired, 3x10 done!!"),
+    ("she walked 10000 steps", "she walked 10000 steps"),
 ]
 
 
