@@ -10,7 +10,9 @@ import re
 
 _PUNCTUATION = re.compile(r"[\\`*_\[\]|~]")
 _ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_BLOCK_START = re.compile(r"^(?:#{1,6}|[-+]|(\d{1,9})[.)])(?=[ \t]|$)|^[=-]+[ \t]*$")
+_BLOCK_START = re.compile(r"^(?:#{1,6}|[-+]|(\d{1,9})[.)])(?=[ \t]|$)|^[=-]+[ \t]*$|^>")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+"""A "<" that could open an HTML tag, comment or autolink; other angle brackets are text."""
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])|&(lt|gt|amp);")
 """A backslash escape (group 1) or one of the entities `escape` writes (group 2)."""
 ENTITIES = {"lt": "<", "gt": ">", "amp": "&"}
@@ -30,8 +32,8 @@ def _line(text: str) -> str:
 
 def escape(text: str) -> str:
     """`text` as Markdown that prints literally: punctuation backslash-escaped (| too, so it is
-    safe in a table cell), HTML angle brackets as entities, no line starting a block."""
+    safe in a table cell), a "<" that could open a tag as an entity, no line starting a block
+    (nor a quote)."""
     text = _PUNCTUATION.sub(lambda m: "\\" + m.group(0), text)
-    text = _ENTITY_START.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    text = _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", text))  # "BP < 160/100" stays
     return "\n".join(_line(line) for line in text.split("\n"))
-

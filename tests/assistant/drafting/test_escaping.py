@@ -46,7 +46,9 @@ def _html(markdown: str) -> str:
     [
         ("Ann *Lee* Smith_", "Ann \\*Lee\\* Smith\\_"),
         ("a | b", "a \\| b"),
-        ("<img src=x>", "&lt;img src=x&gt;"),
+        ("<img src=x>", "&lt;img src=x>"),
+        ("BP < 160/100, no kneeling > 90°", "BP < 160/100, no kneeling > 90°"),
+        ("> quoted", "\\> quoted"),
         ("[x](y)", "\\[x\\](y)"),
         ("# Heading", "\\# Heading"),
         ("- item\n2. item\n---", "\\- item\n2\\. item\n\\---"),
@@ -63,7 +65,7 @@ def test_user_text_is_escaped_so_markdown_prints_it_literally(text: str, markdow
 
 def test_the_markdown_draft_escapes_every_user_value(log: Draft) -> None:
     assert "| Client | Ann \\*Lee\\* Smith\\_ (DOB 14 March 1958) |" in log.markdown
-    assert "\\[x\\](javascript:alert(1)) &lt;img src=x onerror=alert(1)&gt;" in log.markdown
+    assert "\\[x\\](javascript:alert(1)) &lt;img src=x onerror=alert(1)>" in log.markdown
     assert "<img" not in log.markdown
     assert "| Leg press \\| sled -- \\_\\_slow\\_\\_ \\~\\~x\\~\\~ \\\\ \\*\\*y\\*\\* | 3 |" in log.markdown
 
