@@ -46,10 +46,12 @@ def _shown(value: object) -> str:
 
 
 def _line_k(row: dict[str, object], default: int, k_max: int) -> int:
-    """The line's k: an integer (not a bool) from 1 to k_max."""
+    """The line's k: a whole number (not a bool; 5.0 is 5) from 1 to k_max."""
     k = row.get("k", default)
+    if isinstance(k, float) and k.is_integer():
+        k = int(k)
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= k_max:
-        raise _BadLine("bad_k", f"'k' must be an integer from 1 to {k_max}, not {_shown(k)}")
+        raise _BadLine("bad_k", f"'k' must be a whole number from 1 to {k_max}, not {_shown(k)}")
     return k
 
 

@@ -66,7 +66,7 @@ BAD_K = [
 def test_batch_search_refuses_each_bad_k_with_an_error_line_and_goes_on(env: Path) -> None:
     runner.invoke(app, ["ingest"])
     batch = env / "in.jsonl"
-    rows = [f'{{"q": "cpt", "k": {k}}}' for k, _ in BAD_K] + ['{"q": "97110", "k": 1}']
+    rows = [f'{{"q": "cpt", "k": {k}}}' for k, _ in BAD_K] + ['{"q": "97110", "k": 1.0}']
     batch.write_text("\n".join(rows) + "\n")
     result = runner.invoke(app, ["search", "--batch", str(batch)])
     assert result.exit_code == 0 and result.exception is None, result.output
@@ -76,7 +76,7 @@ def test_batch_search_refuses_each_bad_k_with_an_error_line_and_goes_on(env: Pat
         assert line["line"] == number
         assert line["error"]["code"] == "bad_k"
         message = line["error"]["message"]
-        assert message.startswith("'k' must be an integer from 1 to 50, not ")
+        assert message.startswith("'k' must be a whole number from 1 to 50, not ")
         assert shown in message
     assert len(lines[-1]["results"]) == 1  # the line after the bad ones is still searched
 
