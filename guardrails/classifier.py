@@ -45,8 +45,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def without_repeats(text: str) -> str:
-    """`text` with runs of one character (not a digit: "10000") cut to three, a phrase of up to six words said three or
-    more times in a row said once, and a sentence repeated right after itself kept once."""
+    """`text` with runs of one character (not a digit: "10000") cut to three, a phrase of up to
+    six words said three or more times in a row said once, and a sentence repeated right after
+    itself kept once."""
     text = _REPEATED_PHRASE.sub(r"\1", _RUN.sub(r"\1\1\1", text))
     kept: list[str] = []
     for sentence in _SENTENCE_END.split(text):

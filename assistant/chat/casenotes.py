@@ -104,10 +104,13 @@ _TO_DOCTOR = re.compile(
     re.I,
 )
 _REFERRER_CUE = re.compile(
-    r"\b(?:referr(?:ed|ing|al)|ref(?:'d)?|sent|physician|doctor|gp|surgeon|\w+ologist|"
-    r"\w+iatrist|specialist|pcp|provider)\b[^.;\n]{0,20}$",
+    r"\b(?:(?:referr(?:ed|ing|al)|ref(?:'d)?|sent)\b[^.;\n]{0,40}|(?:physician|doctor|gp|"
+    r"surgeon|specialist|pcp|provider|referrer)(?:'s)?\s+(?:is|was|now|:|-|changed|to|"
+    r"is now|will be|has changed to)(?:\s+(?:now|to))?\s*|\bby\s+)$",
     re.I,
 )
+_REFERRED_OUT = re.compile(r"\breferred (?:\w+ )?to\s+$|\b(?:saw|seen|visited|sees)\b", re.I)
+"""Another doctor the client was sent to or saw ("referred to Dr. X for a stress test")."""
 _BY_DOCTOR = re.compile(r"\b(?:by|from|under|of)\s+(?:[a-z-]+\s+)?$", re.I)
 _ICD = re.compile(r"(?:\b(?i:icd-?10)\s*(?:code)?[:\s]*)?\b([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
 _IN_SENTENCE = r"(?:[^.;\n]|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bMrs)\.)"
@@ -656,14 +659,15 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     if facts.client:
         for m in re.finditer(re.escape(facts.client) + r"(?:['’]s)?", message):
             text.take(m.start(), m.end())
-    dr = _DR.search(message)
-    if dr and _spoken_to(message[: dr.start()]):
-        facts.addressee = "Dr. " + dr[1]  # stays in the text: "I will call Dr. Lopez"
-    elif dr:
-        facts.physician = "Dr. " + dr[1]
+    for dr in _DR.finditer(message):  # the referrer and the doctor written to may both appear
         before = message[max(0, dr.start() - 60) : dr.start()]
-        facts.physician_stated = bool(_REFERRER_CUE.search(before))
-        text.take(dr.start(), dr.end())
+        stated = bool(_REFERRER_CUE.search(before)) and not _REFERRED_OUT.search(before)
+        if not stated and _spoken_to(message[: dr.start()]):
+            # stays in the text: "I will call Dr. Lopez"
+            facts.addressee = facts.addressee or "Dr. " + dr[1]
+        elif facts.physician is None:
+            facts.physician, facts.physician_stated = "Dr. " + dr[1], stated
+            text.take(dr.start(), dr.end())
     facts.specialty = read_specialty(text)
     facts.limits, spans = read_limits(text.rest)
     for start, end in spans:

@@ -45,15 +45,20 @@ def _merge_session(sessions: list[dict[str, Any]], new: dict[str, Any]) -> bool:
     return True
 
 
-def _same_doctor(on_file: str | None, named: str) -> bool:
-    """Whether `named` is the physician on file, perhaps shorter ("Dr. Lopez" for "Dr. Maria
-    Lopez"): the fuller name on file is kept."""
+def same_doctor(on_file: str | None, named: str) -> bool:
+    """Whether `named` is the physician on file: the same surname, and the same first name or
+    none given ("Dr. Lopez" for "Dr. Maria Lopez"; "Dr. Ana Lopez" is someone else)."""
     if not on_file:
         return False
-    if on_file == named:
-        return True
-    short, full = (w.strip(".").lower() for w in (named, on_file))
-    return short.split()[-1] == full.split()[-1] and len(short) <= len(full)
+    mine, theirs = (_name_words(n) for n in (on_file, named))
+    if not mine or not theirs or mine[-1] != theirs[-1]:
+        return False
+    return len(mine) == 1 or len(theirs) == 1 or mine[0] == theirs[0]
+
+
+def _name_words(name: str) -> list[str]:
+    words = [w.strip(".,").lower() for w in name.split()]
+    return [w for w in words if w and w not in ("dr", "doctor")]
 
 
 def merge_facts(
@@ -67,7 +72,8 @@ def merge_facts(
     data.setdefault("client", {"name": name})
     changes: list[tuple[str, str]] = []
     referral = data.setdefault("referral", {})
-    if facts.physician and not _same_doctor(referral.get("physician"), facts.physician):
+    on_file = referral.get("physician")
+    if facts.physician and not same_doctor(on_file, facts.physician):
         referral["physician"] = facts.physician
         changes.append(("referral.physician", facts.physician))
     if facts.specialty and referral.get("specialty") != facts.specialty:

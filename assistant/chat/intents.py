@@ -84,7 +84,17 @@ _PERSONAL = re.compile(r"\b(i|i'm|i've|me|my|am i)\b", re.I)
 _THIRD_PERSON = re.compile(
     r"\b(her|his|she|he|their|they|them|him|the client'?s?|client'?s)\b", re.I
 )
-"""A message about "her" or "his" case is about the client the conversation is on."""
+"""A message about "her" or "his" case is about the client the conversation is on..."""
+_SOMEONE_ELSE = re.compile(
+    r"\b(husband|wife|son|daughter|mother|mum|mom|father|dad|brother|sister|partner|friend|"
+    r"family|parents?|new client|another client|other client|clients|patients)\b",
+    re.I,
+)
+"""...unless it names someone else ("her husband's limits", "all my cardiac clients")."""
+_ABOUT_A_DOCUMENT = re.compile(
+    r"\b(report|paperwork|form|letter|summary|log|note|discharge|client|session)s?\b", re.I
+)
+""""What's needed in an intermediate-level progress report" asks about a document."""
 _TIER_WORDS = re.compile(
     r"\b(tier|tiers|next level|move up|moving up|promotion|promoted|tier gap|intermediate|"
     r"advanced|essential|skills? (do i|i) (still )?(need|have|miss))\b",
@@ -166,21 +176,19 @@ class IntentRouter:
         question = bool(_QUESTION.search(message))
         if profile_changes and not question:
             return Routed(Intent.PROFILE_UPDATE, "rule:profile_fields")
-        if (
-            _TIER_WORDS.search(message)
-            and not _QUANTITY.search(message)
-            and (
-                _OWN.search(message)
-                or _GAP.search(message)
-                or (_PERSONAL.search(message) and _NEXT.search(message))
-            )
-        ):
+        personal = not _QUANTITY.search(message) and (
+            _OWN.search(message) or (_PERSONAL.search(message) and _NEXT.search(message))
+        )
+        own_gap = _GAP.search(message) and not _ABOUT_A_DOCUMENT.search(message)
+        if _TIER_WORDS.search(message) and (personal or own_gap):
             return Routed(Intent.TIER, "rule:personal_tier")
         if facts.kind and (facts.client or facts.has_session or _IMPERATIVE.search(message)):
             return Routed(Intent.DRAFT, "rule:document_kind")
         if facts.client and facts.has_case_facts and not question:
             return Routed(Intent.CASE_UPDATE, "rule:case_facts")
-        about_current = current_client and _THIRD_PERSON.search(message)
+        about_current = (
+            current_client and _THIRD_PERSON.search(message) and not _SOMEONE_ELSE.search(message)
+        )
         if about_current and facts.has_case_facts and not question:
             return Routed(Intent.CASE_UPDATE, "rule:case_facts of the current client")
         intent, similarity = self.nearest(message)

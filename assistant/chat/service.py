@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.chat.answer import Answerer
 from assistant.chat.casenotes import CaseFacts, read_case_facts
-from assistant.chat.cases import merge_facts, missing_required
+from assistant.chat.cases import merge_facts, missing_required, same_doctor
 from assistant.chat.corrections import (
     Correction,
     correct_case,
@@ -694,6 +694,8 @@ class ChatService:
         if not name:
             return Turn(reply=say("which_client"))
         stored = self.db.get_case(tenant, name)
+        if facts.addressee and not facts.physician_stated:
+            facts.specialty = None  # "referred to Dr. Amy Wong, cardiology": hers, not the case's
         kept = _keep_referring_physician(stored, facts)
         try:
             case, changed = merge_facts(stored, name, facts)
@@ -704,6 +706,8 @@ class ChatService:
         note = say("physician_kept", client=client, **kept) if kept else ""
         if not changed:
             reply = note or say("case_nothing", client=client)
+            if facts.unread:
+                reply += "\n\n" + say("not_recorded", items=", ".join(facts.unread))
             return Turn(reply=reply, state={**state, "client": client})
         self.db.save_case(tenant, case)
         reply = say("case_updated", client=client, changes=_changes_text(changed))
@@ -896,7 +900,7 @@ def _keep_referring_physician(stored: ClientCase | None, facts: CaseFacts) -> di
     if not facts.physician or not on_file or (facts.physician_stated and not facts.kind):
         return None
     named, facts.physician = facts.physician, None
-    if named.split()[-1].lower() == on_file.split()[-1].lower():
+    if same_doctor(on_file, named):
         return None
     facts.addressee = facts.addressee or (named if facts.kind else None)
     facts.specialty = None
@@ -1066,4 +1070,3 @@ def build_chat(services: Services, clock: Clock | None = None) -> ChatService:
 
 
 __all__ = ["ChatService", "build_chat"]
-

@@ -220,6 +220,13 @@ DOCTORS = [
      False),
     ("Ida Ross today: 3x10 squats; she said it hurt so I will call Dr. Lopez", None, "Dr. Lopez",
      False),
+    ("change Ida Ross's physician to Dr. Amy Wong, cardiology", "Dr. Amy Wong", None, True),
+    ("Ida Ross was referred to Dr. Amy Wong, cardiology, for a stress test", None, "Dr. Amy Wong",
+     False),
+    ("Ida Ross saw her cardiologist Dr. Amy Wong, who cleared her", "Dr. Amy Wong", None, False),
+    ("Ida Ross was re-referred to me for balance work by Dr. Ray Tan", "Dr. Ray Tan", None, True),
+    ("progress update letter for Ida Ross (referred by Dr. Alan Patel) to Dr. Amy Wong",
+     "Dr. Alan Patel", "Dr. Amy Wong", True),
 ]  # fmt: skip
 
 

@@ -663,6 +663,38 @@ def test_a_question_about_a_clients_low_mood_gets_the_referral_and_crisis_line(
     assert ("988" in reply.reply and "physician" in reply.reply) is noted
 
 
+def test_a_new_physician_with_the_same_surname_replaces_the_one_on_file(chat: ChatService) -> None:
+    chat.reply(TENANT, fresh("new pt: Ines Mora, s/p TKR, ref by Dr. Maria Lopez, orthopedic surgery"))
+    chat.reply(TENANT, fresh("Ines Mora's physician is now Dr. Ana Lopez, cardiology"))
+    case = chat.db.get_case(TENANT, "ines mora")
+    assert case is not None and case.referral is not None
+    assert (case.referral.physician, case.referral.specialty) == ("Dr. Ana Lopez", "cardiology")
+
+
+def test_a_doctor_the_client_was_sent_to_changes_nothing_of_the_referral(chat: ChatService) -> None:
+    chat.reply(TENANT, fresh("new pt: Ines Vale, s/p TKR, ref by Dr. Maria Lopez, orthopedic surgery"))
+    chat.reply(TENANT, fresh("Ines Vale was referred to Dr. Amy Wong, cardiology, for a stress test"))
+    case = chat.db.get_case(TENANT, "ines vale")
+    assert case is not None and case.referral is not None
+    assert (case.referral.physician, case.referral.specialty) == (
+        "Dr. Maria Lopez", "orthopedic surgery"
+    )
+
+
+def test_a_letter_naming_the_referrer_and_another_doctor_goes_to_the_other(
+    chat: ChatService,
+) -> None:
+    chat.reply(TENANT, fresh("new pt: Ines Roca, s/p TKR, ref by Dr. Alan Patel, orthopedic surgery"))
+    letter = chat.reply(
+        TENANT,
+        fresh("progress update letter for Ines Roca (referred by Dr. Alan Patel) to Dr. Amy Wong"),
+    )
+    assert letter.draft is not None and "Dear Dr. Wong" in letter.draft.markdown
+    case = chat.db.get_case(TENANT, "ines roca")
+    assert case is not None and case.referral is not None
+    assert case.referral.specialty == "orthopedic surgery"
+
+
 def test_a_question_longer_than_the_search_allows_is_still_answered(chat: ChatService) -> None:
     padded = fresh("What must a session log contain? ") * 80  # pasted over and over
     assert 2000 < len(padded) <= 4000

@@ -40,6 +40,7 @@ ROUTES: list[tuple[str, Intent]] = [
     ("which skills do I still need?", Intent.TIER),
     ("What's missing for Intermediate?", Intent.TIER),
     ("anything still outstanding before advanced", Intent.TIER),
+    ("what is missing for intermediate", Intent.TIER),
     ("I've now done 62 supervised assessments", Intent.PROFILE_UPDATE),
     ("I have 14 months in practice", Intent.PROFILE_UPDATE),
     ("I completed skills E03 and E04", Intent.PROFILE_UPDATE),
@@ -74,6 +75,26 @@ def test_facts_about_her_go_to_the_client_the_conversation_is_on(router: IntentR
     facts = read_case_facts(message, TODAY)
     assert router.route(message, facts, {}, "Nora Park").intent is Intent.CASE_UPDATE
     assert router.route(message, facts, {}).intent is not Intent.CASE_UPDATE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "her husband's physician limits: BP up to 130/80",
+        "their physicians want BP up to 140/90 for all my cardiac clients",
+        "my new client, he did 3x10 step-ups today, BP 130/85 before, RPE 6",
+    ],
+)
+def test_facts_about_someone_else_never_go_to_the_current_client(
+    router: IntentRouter, message: str
+) -> None:
+    facts = read_case_facts(message, TODAY)
+    assert router.route(message, facts, {}, "Nora Park").intent is not Intent.CASE_UPDATE
+
+
+def test_a_question_about_a_tier_level_document_is_no_tier_gap(router: IntentRouter) -> None:
+    message = "What's needed in an intermediate-level progress report?"
+    assert router.route(message, read_case_facts(message, TODAY), {}).intent is not Intent.TIER
 
 
 @pytest.fixture(scope="module")
