@@ -19,6 +19,13 @@ CONTRADICTION = "The reason for discharge says the goals were met"
         ("goals not met; client relocating", None, False),
         ("some goals met, client moving away", None, False),
         ("Client relocating", None, False),
+        ("goals have all been met", None, True),
+        ("goals: met", None, True),
+        ("met every goal", None, True),
+        ("She never met her goals", None, False),
+        ("goals were never met", None, False),
+        ("none of the goals met", None, False),
+        ("goals were met in part", None, False),
     ],
 )
 def test_a_reason_saying_goals_met_is_checked_against_the_goals(
