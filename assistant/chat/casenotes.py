@@ -111,6 +111,10 @@ _REFERRER_CUE = re.compile(
 )
 _REFERRED_OUT = re.compile(r"\breferred (?:\w+ )?to\s+$|\b(?:saw|seen|visited|sees)\b", re.I)
 """Another doctor the client was sent to or saw ("referred to Dr. X for a stress test")."""
+_REPORTED = re.compile(
+    r"\s+(?:told|tells|said|says|mentioned|thinks|thought|advised|warned|wants)\b", re.I
+)
+"""A doctor named as the one who said something, in the client's report."""
 _BY_DOCTOR = re.compile(r"\b(?:by|from|under|of)\s+(?:[a-z-]+\s+)?$", re.I)
 _ICD = re.compile(r"(?:\b(?i:icd-?10)\s*(?:code)?[:\s]*)?\b([A-TV-Z]\d{2}\.[0-9A-Z]{1,4})\b")
 _IN_SENTENCE = r"(?:[^.;\n]|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bMrs)\.)"
@@ -662,6 +666,8 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     for dr in _DR.finditer(message):  # the referrer and the doctor written to may both appear
         before = message[max(0, dr.start() - 60) : dr.start()]
         stated = bool(_REFERRER_CUE.search(before)) and not _REFERRED_OUT.search(before)
+        if not stated and _REPORTED.match(message, dr.end()):
+            continue  # stays in the client's report: "she said Dr. Kim told her to rest"
         if not stated and _spoken_to(message[: dr.start()]):
             # stays in the text: "I will call Dr. Lopez"
             facts.addressee = facts.addressee or "Dr. " + dr[1]
@@ -669,7 +675,7 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
             facts.physician, facts.physician_stated = "Dr. " + dr[1], stated
             text.take(dr.start(), dr.end())
     facts.specialty = read_specialty(text)
-    facts.limits, spans = read_limits(text.rest)
+    facts.limits, spans = read_limits(text.rest, message)
     for start, end in spans:
         text.take(start, end)
     icd = _ICD.search(text.rest)

@@ -47,6 +47,7 @@ _GLUCOSE = re.compile(
 _PHYSICIAN_CUE = re.compile(
     r"\b(limits?|physician'?s?|doctor'?s?|dr\.?|\w+ologist'?s?|gp'?s?|surgeon'?s?|cleared|"
     r"clearance|precautions?|cap|ceiling|keep (?:her|his|their|him|them|it)|must stay|"
+    r"keep (?:hr|heart rate|pulse|bp|blood pressure|sats?|spo2|glucose|sugars?)|"
     r"not to exceed)\b",
     re.I,
 )
@@ -61,12 +62,16 @@ MAX_CHARS = 600
 """Limits are read from a short statement's first characters only."""
 
 
-def read_limits(text: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
-    """The limits the message gives and the character spans they were read from."""
+def read_limits(
+    text: str, message: str | None = None
+) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """The limits `text` gives and the character spans they were read from; the physician may
+    be spoken of in the whole `message` `text` was cut from ("referred by Dr. Kim. HR max 120")."""
     limits: dict[str, Any] = {}
     spans: list[tuple[int, int]] = []
     text = text[:MAX_CHARS]
-    if not _PHYSICIAN_CUE.search(text) or _NOT_LIMITS.search(text):
+    cue = _PHYSICIAN_CUE.search(text) or _PHYSICIAN_CUE.search((message or "")[:MAX_CHARS])
+    if not cue or _NOT_LIMITS.search(text):
         return limits, spans  # "max HR 162" in a session is a reading, not a limit
     m = _BP.search(text)
     if m:
