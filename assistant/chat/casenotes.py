@@ -104,13 +104,26 @@ _TO_DOCTOR = re.compile(
     re.I,
 )
 _REFERRER_CUE = re.compile(
-    r"\b(?:(?:referr(?:ed|ing|al)|ref(?:'d)?|sent)\b[^.;\n]{0,40}|(?:physician|doctor|gp|"
-    r"surgeon|specialist|pcp|provider|referrer)(?:'s)?\s+(?:is|was|now|:|-|changed|to|"
-    r"is now|will be|has changed to)(?:\s+(?:now|to))?\s*|\bby\s+)$",
+    r"\b(?:(?:re-?)?referr(?:ed|ing|al)|ref(?:'?d)?|sent)\b[^.;\n]{0,40}?\b(?:by|from)\s+"
+    r"(?:[\w'-]+\s+){0,3}$"
+    r"|\b(?:referr(?:ing|al)|ref)\s*(?:physician|doctor|dr|md|source)?\s*[:-]\s*$"
+    r"|\breferring\s+(?:physician|doctor|provider|md|gp|surgeon)\s+(?:is\s+)?$"
+    r"|\b(?:physician|doctor|gp|surgeon|specialist|pcp|provider|referrer)(?:'s)?\s+(?:is|was|"
+    r"now|:|-|changed|to|is now|will be|has changed to)(?:\s+(?:now|to))?\s*$"
+    r"|\bby\s+$",
     re.I,
 )
-_REFERRED_OUT = re.compile(r"\breferred (?:\w+ )?to\s+$|\b(?:saw|seen|visited|sees)\b", re.I)
-"""Another doctor the client was sent to or saw ("referred to Dr. X for a stress test")."""
+"""Words saying the doctor named next is the referrer: "referred by", "referral from her GP",
+"Referral: ", "her physician is", "change her physician to"."""
+_REFERRED_OUT = re.compile(
+    r"\b(?:saw|seen|visited|sees|seeing)\s+(?:by\s+)?(?:(?:her|his|their|the|a|an)\s+)?"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+"""A doctor the client saw or was seen by ("seen by her cardiologist Dr. X") is not thereby the
+referrer."""
+_ADDRESSEE_SPECIALTY = re.compile(r"\s*(?:,|\(|-)\s*[A-Za-z -]{3,30}(?=[),.;\n]|$)")
+"""What follows a name: "Dr. Amy Wong, cardiology"."""
 _REPORTED = re.compile(
     r"\s+(?:told|tells|said|says|mentioned|thinks|thought|advised|warned|wants)\b", re.I
 )
@@ -263,6 +276,8 @@ class CaseFacts:
     addressee: str | None = None
     """A doctor the message writes or speaks to ("a letter to Dr. Amy Wong", "I will call Dr.
     Lopez"), who is not thereby the referring physician."""
+    addressee_specialty: str | None = None
+    """The specialty given with the addressee's name ("to Dr. Amy Wong, cardiology")."""
     specialty: str | None = None
     diagnosis: str | None = None
     icd10: str | None = None
@@ -663,19 +678,28 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     if facts.client:
         for m in re.finditer(re.escape(facts.client) + r"(?:['’]s)?", message):
             text.take(m.start(), m.end())
+    referrers: list[tuple[re.Match[str], bool]] = []
     for dr in _DR.finditer(message):  # the referrer and the doctor written to may both appear
         before = message[max(0, dr.start() - 60) : dr.start()]
         stated = bool(_REFERRER_CUE.search(before)) and not _REFERRED_OUT.search(before)
         if not stated and _REPORTED.match(message, dr.end()):
             continue  # stays in the client's report: "she said Dr. Kim told her to rest"
         if not stated and _spoken_to(message[: dr.start()]):
-            # stays in the text: "I will call Dr. Lopez"
+            # stays in the text: "I will call Dr. Lopez"; "Dr. Amy Wong, cardiology" is hers
             facts.addressee = facts.addressee or "Dr. " + dr[1]
-        elif facts.physician is None:
-            facts.physician, facts.physician_stated = "Dr. " + dr[1], stated
-            text.take(dr.start(), dr.end())
+            own = _ADDRESSEE_SPECIALTY.match(message, dr.end())
+            if own and facts.addressee == "Dr. " + dr[1]:
+                facts.addressee_specialty = read_specialty(_Text(own[0]))
+                if facts.addressee_specialty:
+                    text.take(own.start(), own.end())
+        else:
+            referrers.append((dr, stated))
+    if referrers:  # the one said to be the referrer, else the first named
+        dr, stated = next((r for r in referrers if r[1]), referrers[0])
+        facts.physician, facts.physician_stated = "Dr. " + dr[1], stated
+        text.take(dr.start(), dr.end())
     facts.specialty = read_specialty(text)
-    facts.limits, spans = read_limits(text.rest, message)
+    facts.limits, spans = read_limits(text.rest, referral=facts.physician_stated)
     for start, end in spans:
         text.take(start, end)
     icd = _ICD.search(text.rest)

@@ -46,19 +46,29 @@ def _merge_session(sessions: list[dict[str, Any]], new: dict[str, Any]) -> bool:
 
 
 def same_doctor(on_file: str | None, named: str) -> bool:
-    """Whether `named` is the physician on file: the same surname, and the same first name or
-    none given ("Dr. Lopez" for "Dr. Maria Lopez"; "Dr. Ana Lopez" is someone else)."""
+    """Whether `named` is the physician on file: one name ends the other ("Dr. Lopez" for "Dr.
+    Maria Lopez", "Dr. Lopez Garcia" for "Dr. Maria Lopez Garcia"), or the same surname with a
+    first name that agrees ("Dr. M. Lopez"); "Dr. Ana Lopez" is someone else."""
     if not on_file:
         return False
     mine, theirs = (_name_words(n) for n in (on_file, named))
     if not mine or not theirs or mine[-1] != theirs[-1]:
         return False
-    return len(mine) == 1 or len(theirs) == 1 or mine[0] == theirs[0]
+    short, long = sorted((mine, theirs), key=len)
+    if long[len(long) - len(short) :] == short:
+        return True
+    first, other = short[0], long[0]
+    return first[0] == other[0] and (min(len(first), len(other)) == 1 or first == other)
+
+
+_TITLES = frozenset(
+    {"dr", "doctor", "md", "do", "phd", "mbbs", "facs", "frcs", "frcp", "pt", "dpt"}
+)
 
 
 def _name_words(name: str) -> list[str]:
-    words = [w.strip(".,").lower() for w in name.split()]
-    return [w for w in words if w and w not in ("dr", "doctor")]
+    words = [w.strip(".,;()").lower() for w in name.replace(",", " ").split()]
+    return [w for w in words if w and w not in _TITLES]
 
 
 def merge_facts(

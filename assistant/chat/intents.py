@@ -86,11 +86,14 @@ _THIRD_PERSON = re.compile(
 )
 """A message about "her" or "his" case is about the client the conversation is on..."""
 _SOMEONE_ELSE = re.compile(
-    r"\b(husband|wife|son|daughter|mother|mum|mom|father|dad|brother|sister|partner|friend|"
-    r"family|parents?|new client|another client|other client|clients|patients)\b",
+    r"\b(?:(?:husband|wife|son|daughter|mother|mum|mom|father|dad|brother|sister|partner|friend|"
+    r"parents?)(?:['’]s?\s|\s+(?:has|had|have|is|was|needs|takes|took)\b)|new client|"
+    r"another client|other client|"
+    r"\ball (?:of )?(?:my|our|the)\s+(?:[\w-]+\s+)?(?:clients|patients)\b)",
     re.I,
 )
-"""...unless it names someone else ("her husband's limits", "all my cardiac clients")."""
+"""...unless the facts are someone else's ("her husband's limits", "her husband had a stroke",
+"another client"); "she came in with her mom" is still about her."""
 _ABOUT_A_DOCUMENT = re.compile(
     r"\b(report|paperwork|form|letter|summary|log|note|discharge|client|session)s?\b", re.I
 )

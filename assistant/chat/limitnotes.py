@@ -47,10 +47,16 @@ _GLUCOSE = re.compile(
 _PHYSICIAN_CUE = re.compile(
     r"\b(limits?|physician'?s?|doctor'?s?|dr\.?|\w+ologist'?s?|gp'?s?|surgeon'?s?|cleared|"
     r"clearance|precautions?|cap|ceiling|keep (?:her|his|their|him|them|it)|must stay|"
-    r"keep (?:hr|heart rate|pulse|bp|blood pressure|sats?|spo2|glucose|sugars?)|"
     r"not to exceed)\b",
     re.I,
 )
+_KEEP = re.compile(
+    r"(?:^|[:;,.(])\s*keep\s+(?:hr|heart rate|pulse|bp|blood pressure|sats?|spo2|glucose|"
+    r"sugars?)\b",
+    re.I,
+)
+"""An instruction at the start of a clause ("Ann Wu: keep HR under 120"), not an effort ("she
+struggled to keep HR under 130")."""
 _NOT_LIMITS = re.compile(
     r"\b(session|today|yesterday|before|after|during|throughout|sets?|reps?|\d+\s?[x×]\s?\d+|"
     r"no limits?|limits? (?:will|to) (?:come|follow)|(?:will|to) send (?:the )?limits|"
@@ -63,14 +69,15 @@ MAX_CHARS = 600
 
 
 def read_limits(
-    text: str, message: str | None = None
+    text: str, referral: bool = False
 ) -> tuple[dict[str, Any], list[tuple[int, int]]]:
-    """The limits `text` gives and the character spans they were read from; the physician may
-    be spoken of in the whole `message` `text` was cut from ("referred by Dr. Kim. HR max 120")."""
+    """The limits `text` gives and the character spans they were read from. A message stating
+    the referral ("referred by Dr. Kim (cardiology). HR max 120") speaks of the physician even
+    after the name was read out of `text`."""
     limits: dict[str, Any] = {}
     spans: list[tuple[int, int]] = []
     text = text[:MAX_CHARS]
-    cue = _PHYSICIAN_CUE.search(text) or _PHYSICIAN_CUE.search((message or "")[:MAX_CHARS])
+    cue = referral or _PHYSICIAN_CUE.search(text) or _KEEP.search(text)
     if not cue or _NOT_LIMITS.search(text):
         return limits, spans  # "max HR 162" in a session is a reading, not a limit
     m = _BP.search(text)

@@ -694,8 +694,6 @@ class ChatService:
         if not name:
             return Turn(reply=say("which_client"))
         stored = self.db.get_case(tenant, name)
-        if facts.addressee and not facts.physician_stated:
-            facts.specialty = None  # "referred to Dr. Amy Wong, cardiology": hers, not the case's
         kept = _keep_referring_physician(stored, facts)
         try:
             case, changed = merge_facts(stored, name, facts)
@@ -801,7 +799,7 @@ class ChatService:
             }  # fmt: skip
             return Turn(reply=say("which_client"), state=new_state, pending="client")
         stored = self.db.get_case(tenant, name)
-        specialty = facts.specialty
+        specialty = facts.addressee_specialty or facts.specialty
         kept = _keep_referring_physician(stored, facts)
         if kind == "referral-letter" and facts.addressee:
             # "a letter to her cardiologist Dr. Amy Wong": the letter goes to them, and the

@@ -10,10 +10,13 @@ from assistant.drafting.options import DraftOptions
 from assistant.drafting.safety import negated
 
 _DONE = r"(?:met|achieved|reached|attained|accomplished|completed)"
-_BETWEEN = r"(?:\s*(?:were|was|have|has|been|are|is|all|now|fully|each|every|[:\-]))*"
+_BETWEEN = (
+    r"(?:\s*(?:were|was|have|has|been|are|is|all|now|fully|each|every|successfully|[:\-–—]))*"
+)
 _GOALS_MET = re.compile(
-    rf"\bgoals?{_BETWEEN}\s*{_DONE}\b"
-    rf"|\b{_DONE}\s+(?:(?:all|every|each)\s+)?(?:(?:of\s+)?(?:her|his|their|the|its)\s+)?goals?\b",
+    rf"\bgoal(?:s|\(s\))?{_BETWEEN}\s*{_DONE}\b"
+    rf"|\b{_DONE}\s+(?:(?:all|every|each)\s+)?(?:(?:of\s+)?(?:her|his|their|the|its)\s+)?"
+    r"(?:\d+\s+)?goal(?:s|\(s\))?\b",
     re.I,
 )
 _ONLY_SOME = re.compile(
@@ -21,9 +24,15 @@ _ONLY_SOME = re.compile(
     r"(?:of\s+)?(?:(?:the|her|his|their)\s+)?$",
     re.I,
 )
-_NEVER = re.compile(r"\bnever\s+(?:\w+\s+)?$", re.I)
-"""'She never met her goals', 'goals were never met' (the shared negation leaves 'never' out)."""
-_IN_PART = re.compile(r"^\s*(?:in part|partly|partially|mostly|in the main)\b", re.I)
+_NEVER = re.compile(r"\b(?:never|\w+n['’]t)\s+(?:\w+\s+){0,3}$", re.I)
+"""'She never really met her goals', 'hasn't met her goals' (the shared negation is narrower)."""
+_IN_PART = re.compile(
+    r"^\s*(?:[,(]\s*)?(?:in part|partly|partially|mostly|in the main|\d+\s*(?:of|/)\s*\d+)\b",
+    re.I,
+)
+"""'goals met, partially', 'goals met (mostly)', 'goals: met 2 of 4'."""
+_DESCRIBED = re.compile(r"^\s+(?!and\b|so\b|as\b|by\b|on\b|in\b|at\b)[a-z]", re.I)
+"""After 'goal:', 'achieved walking w/o cane' describes a goal rather than saying it was met."""
 
 def says_goals_met(reason: str) -> bool:
     """True when a discharge reason states that the goals were met ("goals met", "achieved all
@@ -33,6 +42,7 @@ def says_goals_met(reason: str) -> bool:
         and not _ONLY_SOME.search(reason[: m.start()])
         and not _NEVER.search(reason[: m.start()])
         and not _IN_PART.search(reason[m.end() :])
+        and not (":" in m[0] and _DESCRIBED.match(reason[m.end() :]))
         for m in _GOALS_MET.finditer(reason)
     )
 

@@ -162,6 +162,13 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu: keep HR under 120", {"client": "Ann Wu", "limits": {"hr_max": 120}}),
     ("Ann Wu, HR max 120", {"limits": {}}),
     ("Ann Wu today: 3x10 squats, kept HR under 120", {"limits": {}}),
+    # found in review: a doctor named in passing does not make a reading a limit
+    ("Ann Wu: resting HR below 60, Dr. Kim to review", {"limits": {}}),
+    ("Ann Wu walked 20 min on treadmill, HR up to 142, BP 150/88, Dr. Kim aware", {"limits": {}}),
+    ("Ann Wu: pt struggled to keep HR under 130 on intervals", {"limits": {}}),
+    ("Ann Wu: couldnt keep sats above 90 on stairs", {"limits": {}}),
+    ("new pt Ann Wu, CHF, cardiology referral. will call Dr. Lee tmrw",
+     {"specialty": "cardiology", "addressee": "Dr. Lee"}),
     ("session log for Ann today: 2x10 sit-to-stand, BP 155/92 before, glucose 140 before",
      {"limits": {}, "session": {"date": "2026-11-25",
       "vitals": {"bp_pre": "155/92", "glucose_pre": 140},
@@ -234,6 +241,14 @@ DOCTORS = [
     ("progress update letter for Ida Ross (referred by Dr. Alan Patel) to Dr. Amy Wong",
      "Dr. Alan Patel", "Dr. Amy Wong", True),
     ("Ida Ross today: 3x10 squats, she said Dr. Kim told her to skip lunges", None, None, False),
+    # found in review: a doctor the client is sent to is not the referrer; the one said to be is
+    ("Ida Ross: sent her to Dr. Amy Wong, cardiology, for an echo", None, "Dr. Amy Wong", False),
+    ("Ida Ross: referring her to Dr. Sam Ortiz for a stress test", None, "Dr. Sam Ortiz", False),
+    ("Ida Ross referral to Dr. Patel for stress test pending", None, "Dr. Patel", False),
+    ("Ida Ross was seen at the ortho clinic last wk, her referrer is now Dr. Ben Kim",
+     "Dr. Ben Kim", None, True),
+    ("Ida Ross s/p TKA, surgeon Dr. Lee, referred by Dr. Kim", "Dr. Kim", None, True),
+    ("Referral: Dr. Kim, cardiology, for Ida Ross", "Dr. Kim", None, True),
 ]  # fmt: skip
 
 
@@ -312,3 +327,21 @@ def test_a_single_reading_after_a_before_and_after_pair_is_not_taken_as_after() 
     assert (vitals["bp_post"], vitals.get("spo2_pre"), vitals.get("spo2_post")) == (
         "136/84", 97, None
     )
+
+
+@pytest.mark.parametrize(
+    ("on_file", "named", "same"),
+    [
+        ("Dr. Maria Lopez", "Dr. Lopez", True),
+        ("Dr. Maria Lopez Garcia", "Dr. Lopez Garcia", True),
+        ("Dr. Maria Lopez", "Dr. M. Lopez", True),
+        ("Dr. Maria Lopez", "Dr. Maria Lopez, MD", True),
+        ("Dr. Maria Lopez", "Dr. Ana Lopez", False),
+        ("Dr. Maria Lopez", "Dr. A. Lopez", False),
+        ("Dr. Maria Lopez", "Dr. Maria Garcia", False),
+    ],
+)
+def test_the_same_doctor_is_known_by_a_shorter_name(on_file: str, named: str, same: bool) -> None:
+    from assistant.chat.cases import same_doctor
+
+    assert same_doctor(on_file, named) is same

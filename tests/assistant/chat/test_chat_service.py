@@ -671,9 +671,19 @@ def test_a_new_physician_with_the_same_surname_replaces_the_one_on_file(chat: Ch
     assert (case.referral.physician, case.referral.specialty) == ("Dr. Ana Lopez", "cardiology")
 
 
-def test_a_doctor_the_client_was_sent_to_changes_nothing_of_the_referral(chat: ChatService) -> None:
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Ines Vale was referred to Dr. Amy Wong, cardiology, for a stress test",
+        "Ines Vale: sent her to Dr. Amy Wong, cardiology, for an echo",
+        "Ines Vale: referring her to Dr. Sam Ortiz for a stress test",
+    ],
+)
+def test_a_doctor_the_client_was_sent_to_changes_nothing_of_the_referral(
+    chat: ChatService, message: str
+) -> None:
     chat.reply(TENANT, fresh("new pt: Ines Vale, s/p TKR, ref by Dr. Maria Lopez, orthopedic surgery"))
-    chat.reply(TENANT, fresh("Ines Vale was referred to Dr. Amy Wong, cardiology, for a stress test"))
+    chat.reply(TENANT, fresh(message))
     case = chat.db.get_case(TENANT, "ines vale")
     assert case is not None and case.referral is not None
     assert (case.referral.physician, case.referral.specialty) == (

@@ -70,8 +70,19 @@ def test_thanks_that_asks_for_more_is_not_taken_as_a_goodbye(
     assert routed.intent is not Intent.GREETING, routed.reason
 
 
-def test_facts_about_her_go_to_the_client_the_conversation_is_on(router: IntentRouter) -> None:
-    message = "her physician's limits: BP up to 150/95, glucose 100 to 250"
+@pytest.mark.parametrize(
+    "message",
+    [
+        "her physician's limits: BP up to 150/95, glucose 100 to 250",
+        # found in review: someone else named in passing leaves the facts hers
+        "she came in with her mom, 3x10 sit to stand, RPE 6",
+        "her daughter drove her in, BP 128/82 before, 136/84 after, RPE 5",
+        "she's one of my cardiac clients, HR max 120 per her cardiologist",
+    ],
+)
+def test_facts_about_her_go_to_the_client_the_conversation_is_on(
+    router: IntentRouter, message: str
+) -> None:
     facts = read_case_facts(message, TODAY)
     assert router.route(message, facts, {}, "Nora Park").intent is Intent.CASE_UPDATE
     assert router.route(message, facts, {}).intent is not Intent.CASE_UPDATE
@@ -81,6 +92,7 @@ def test_facts_about_her_go_to_the_client_the_conversation_is_on(router: IntentR
     "message",
     [
         "her husband's physician limits: BP up to 130/80",
+        "her husband had a stroke, BP 150/90 since",
         "their physicians want BP up to 140/90 for all my cardiac clients",
         "my new client, he did 3x10 step-ups today, BP 130/85 before, RPE 6",
     ],

@@ -26,6 +26,15 @@ CONTRADICTION = "The reason for discharge says the goals were met"
         ("goals were never met", None, False),
         ("none of the goals met", None, False),
         ("goals were met in part", None, False),
+        ("goals successfully met", None, True),
+        ("met all 3 goals", None, True),
+        ("goals — met", None, True),
+        ("goals: completed 6 of 10 sessions then moved", None, False),
+        ("goal: achieved walking w/o cane, stairs not yet", None, False),
+        ("goals: met 2 of 4", None, False),
+        ("goals met (partially)", None, False),
+        ("pt never really fully met her goals", None, False),
+        ("hasn't met her goals", None, False),
     ],
 )
 def test_a_reason_saying_goals_met_is_checked_against_the_goals(
