@@ -187,7 +187,7 @@ class IntentRouter:
             return Routed(Intent.TIER, "rule:personal_tier")
         if facts.kind and (facts.client or facts.has_session or _IMPERATIVE.search(message)):
             return Routed(Intent.DRAFT, "rule:document_kind")
-        if facts.client and facts.has_case_facts and not question:
+        if facts.client and (facts.has_case_facts or facts.addressee) and not question:
             return Routed(Intent.CASE_UPDATE, "rule:case_facts")
         about_current = (
             current_client and _THIRD_PERSON.search(message) and not _SOMEONE_ELSE.search(message)

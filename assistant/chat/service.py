@@ -703,7 +703,7 @@ class ChatService:
         client = case.client.name
         note = say("physician_kept", client=client, **kept) if kept else ""
         if not changed:
-            reply = note or say("case_nothing", client=client)
+            reply = note or _nothing_recorded(client, stored, facts)
             if facts.unread:
                 reply += "\n\n" + say("not_recorded", items=", ".join(facts.unread))
             return Turn(reply=reply, state={**state, "client": client})
@@ -887,6 +887,16 @@ def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any
         and not _QUESTION_FORM.search(text)
         and not (facts.has_session or facts.assessments or facts.physician or facts.diagnosis)
     )
+
+
+def _nothing_recorded(client: str, stored: ClientCase | None, facts: CaseFacts) -> str:
+    """Nothing to record; a doctor the client was sent to or is written to is named as such."""
+    if not facts.addressee:
+        return say("case_nothing", client=client)
+    on_file = stored.referral.physician if stored and stored.referral else None
+    referrer = replies()["addressee_referrer"]
+    which = referrer["on_file"].format(on_file=on_file) if on_file else referrer["none"]
+    return say("addressee_only", client=client, named=facts.addressee, referrer=which)
 
 
 def _keep_referring_physician(stored: ClientCase | None, facts: CaseFacts) -> dict[str, str] | None:

@@ -683,7 +683,8 @@ def test_a_doctor_the_client_was_sent_to_changes_nothing_of_the_referral(
     chat: ChatService, message: str
 ) -> None:
     chat.reply(TENANT, fresh("new pt: Ines Vale, s/p TKR, ref by Dr. Maria Lopez, orthopedic surgery"))
-    chat.reply(TENANT, fresh(message))
+    said = chat.reply(TENANT, fresh(message)).reply
+    assert "not recorded as the referring physician" in said and "Dr. Maria Lopez" in said
     case = chat.db.get_case(TENANT, "ines vale")
     assert case is not None and case.referral is not None
     assert (case.referral.physician, case.referral.specialty) == (
