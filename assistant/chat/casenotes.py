@@ -662,6 +662,11 @@ def _blank_request(text: _Text, facts: CaseFacts) -> None:
         text.take(m.start(), m.end())
 
 
+def _doctor(dr: re.Match[str]) -> str:
+    """ "Dr. Patel" also from "Dr. Patel's office"."""
+    return "Dr. " + re.sub(r"['’]s$", "", dr[1])
+
+
 def _spoken_to(before: str) -> bool:
     """Whether the doctor named after `before` is written or spoken to ("a letter to her
     cardiologist", "I will call", "notify") rather than named as the referrer ("referred by")."""
@@ -686,9 +691,9 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
             continue  # stays in the client's report: "she said Dr. Kim told her to rest"
         if not stated and _spoken_to(message[: dr.start()]):
             # stays in the text: "I will call Dr. Lopez"; "Dr. Amy Wong, cardiology" is hers
-            facts.addressee = facts.addressee or "Dr. " + dr[1]
+            facts.addressee = facts.addressee or _doctor(dr)
             own = _ADDRESSEE_SPECIALTY.match(message, dr.end())
-            if own and facts.addressee == "Dr. " + dr[1]:
+            if own and facts.addressee == _doctor(dr):
                 facts.addressee_specialty = read_specialty(_Text(own[0]))
                 if facts.addressee_specialty:
                     text.take(own.start(), own.end())
@@ -696,7 +701,7 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
             referrers.append((dr, stated))
     if referrers:  # the one said to be the referrer, else the first named
         dr, stated = next((r for r in referrers if r[1]), referrers[0])
-        facts.physician, facts.physician_stated = "Dr. " + dr[1], stated
+        facts.physician, facts.physician_stated = _doctor(dr), stated
         text.take(dr.start(), dr.end())
     facts.specialty = read_specialty(text)
     facts.limits, spans = read_limits(text.rest, referral=facts.physician_stated)

@@ -51,12 +51,13 @@ _PHYSICIAN_CUE = re.compile(
     re.I,
 )
 _KEEP = re.compile(
-    r"(?:^|[:;,.(])\s*keep\s+(?:hr|heart rate|pulse|bp|blood pressure|sats?|spo2|glucose|"
-    r"sugars?)\b",
+    r"(?:^|[:;,.(]|\b(?:says?|said|wants?|advised?|advises|ordered|asks?|asked)\s)\s*"
+    r"(?:to\s)?keep\s+(?:(?:her|his|their|the)\s)?(?:hr|heart rate|pulse|bp|blood pressure|"
+    r"sats?|spo2|glucose|sugars?)\b",
     re.I,
 )
-"""An instruction at the start of a clause ("Ann Wu: keep HR under 120"), not an effort ("she
-struggled to keep HR under 130")."""
+"""An instruction ("Ann Wu: keep HR under 120", "the office says keep BP under 160/100"), not an
+effort ("she struggled to keep HR under 130")."""
 _NOT_LIMITS = re.compile(
     r"\b(session|today|yesterday|before|after|during|throughout|sets?|reps?|\d+\s?[x×]\s?\d+|"
     r"no limits?|limits? (?:will|to) (?:come|follow)|(?:will|to) send (?:the )?limits|"

@@ -145,7 +145,7 @@ def draft(
         letterhead=[line.strip() for line in letterhead.splitlines() if line.strip()],
         body=body,
         one_page=kind in ONE_PAGE,
-        sources=[case.model_dump_json(), catalog.template_sources()],
+        sources=[case.model_dump_json(), options.model_dump_json(), catalog.template_sources()],
         derived=list(facts.derived.values),
     )
     for figure in unsupported(result):

@@ -167,6 +167,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu walked 20 min on treadmill, HR up to 142, BP 150/88, Dr. Kim aware", {"limits": {}}),
     ("Ann Wu: pt struggled to keep HR under 130 on intervals", {"limits": {}}),
     ("Ann Wu: couldnt keep sats above 90 on stairs", {"limits": {}}),
+    # found live: a possessive is no part of the name; an office's instruction is a limit
+    ("Ann Wu: Dr. Patel's office says keep BP under 160/100",
+     {"physician": "Dr. Patel", "limits": {"bp_max": "160/100"}, "session": {}}),
     ("new pt Ann Wu, CHF, cardiology referral. will call Dr. Lee tmrw",
      {"specialty": "cardiology", "addressee": "Dr. Lee"}),
     ("session log for Ann today: 2x10 sit-to-stand, BP 155/92 before, glucose 140 before",

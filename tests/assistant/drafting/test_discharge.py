@@ -62,3 +62,9 @@ def test_the_design_example_discharged_for_goals_met_warns_about_the_open_goal()
 def test_other_documents_do_not_judge_the_discharge_reason() -> None:
     result = make("progress-summary", design_case(), discharge_reason="goals met")
     assert not [w for w in result.warnings if w.startswith(CONTRADICTION)]
+
+
+def test_figures_of_the_stated_reason_are_no_unsupported_figures() -> None:
+    result = make("discharge-summary", design_case(), discharge_reason="goals met 2 of 4, moving")
+    assert "goals met 2 of 4, moving" in result.markdown
+    assert not [w for w in result.warnings if "does not come from the case" in w], result.warnings
