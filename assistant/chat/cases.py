@@ -91,9 +91,10 @@ def merge_facts(
         changes.append(("referral.specialty", facts.specialty))
     if not referral:
         data.pop("referral")
-    if facts.diagnosis and data.get("diagnosis") != facts.diagnosis:
-        data["diagnosis"] = facts.diagnosis[:1].upper() + facts.diagnosis[1:]
-        changes.append(("diagnosis", data["diagnosis"]))
+    diagnosis = facts.diagnosis[:1].upper() + facts.diagnosis[1:] if facts.diagnosis else None
+    if diagnosis and data.get("diagnosis") != diagnosis:
+        data["diagnosis"] = diagnosis
+        changes.append(("diagnosis", diagnosis))
     if facts.icd10:
         data["icd10"] = facts.icd10
         changes.append(("icd10", facts.icd10))

@@ -279,6 +279,15 @@ def test_a_doctor_named_in_what_the_client_said_stays_in_it(message: str, ending
     assert report.endswith(ending)
 
 
+def test_the_same_intake_sent_twice_changes_nothing_the_second_time() -> None:
+    from assistant.chat.cases import merge_facts
+
+    intake = "new client Maria, s/p right TKA, referred by Dr. Kim"  # stored as "S/p right TKA"
+    case, changes = merge_facts(None, "Maria", read_case_facts(intake, TODAY))
+    assert ("diagnosis", "S/p right TKA") in changes
+    assert merge_facts(case, "Maria", read_case_facts(intake, TODAY))[1] == []
+
+
 def test_the_same_session_sent_twice_records_its_exercises_once() -> None:
     from assistant.chat.cases import merge_facts
 
