@@ -837,6 +837,12 @@ class ChatService:
                 state=new_state,
                 pending=",".join(missing),
             )
+        named = options.get("to_physician")
+        if letter_type == "thank-you" and named:  # the drafting error speaks of CLI options
+            on_file = case.referral.physician if case.referral else None
+            if on_file and not same_doctor(on_file, named):
+                reply = say("thank_you_other", client=client, named=named, on_file=on_file)
+                return Turn(reply=reply, state=state)
         case = self._signed(tenant, case)
         today = self.clock().date()
         opts: dict[str, Any] = {"date": today.isoformat(), **options}

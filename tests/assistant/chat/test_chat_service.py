@@ -706,6 +706,18 @@ def test_a_letter_naming_the_referrer_and_another_doctor_goes_to_the_other(
     assert case.referral.specialty == "orthopedic surgery"
 
 
+def test_a_thank_you_to_another_doctor_names_the_referrer_in_plain_words(
+    chat: ChatService,
+) -> None:
+    chat.reply(TENANT, fresh("new pt: Ines Sol, s/p TKR, ref by Dr. Alan Patel, orthopedic surgery"))
+    turn = chat.reply(TENANT, fresh("write a thank-you letter to Dr. Amy Wong for Ines Sol"))
+    assert turn.draft is None
+    assert "Dr. Alan Patel" in turn.reply and "Dr. Amy Wong" in turn.reply
+    assert "--to-physician" not in turn.reply and "options." not in turn.reply
+    thanks = chat.reply(TENANT, fresh("write a thank-you letter to Dr. Patel for Ines Sol"))
+    assert thanks.draft is not None and "Dear Dr. Patel" in thanks.draft.markdown
+
+
 def test_a_question_longer_than_the_search_allows_is_still_answered(chat: ChatService) -> None:
     padded = fresh("What must a session log contain? ") * 80  # pasted over and over
     assert 2000 < len(padded) <= 4000
