@@ -29,6 +29,7 @@ from assistant.chat.corrections import (
 )
 from assistant.chat.generate import ExtractiveGenerator, Generator
 from assistant.chat.intents import Intent, IntentRouter
+from assistant.chat.known_clients import with_known_client
 from assistant.chat.profile_updates import read_profile_changes, resolve_increments
 from assistant.chat.render import to_html
 from assistant.chat.schemas import (
@@ -270,6 +271,8 @@ class ChatService:
         state = dict(conversation.state)
         decision = self.services.guard.check_input(text, history)
         today = self.clock().date()
+        said = text  # as typed: what the guard judged and the conversation keeps
+        text = with_known_client(text, self.db.list_cases(tenant))  # "for tom reyes"
         facts = read_case_facts(text, today)
         changes = read_profile_changes(text)
 
@@ -296,7 +299,7 @@ class ChatService:
             if emergency:
                 after["after_emergency"] = True  # "ok, what now?" gets the follow-up steps
             turn = Turn(
-                reply=self._refusal(tenant, decision, text, facts, state),
+                reply=self._refusal(tenant, decision, said, facts, state),
                 category=decision.category.value,
                 audit_reason=decision.reason,
                 state={**state, **after} if after else None,
@@ -307,7 +310,7 @@ class ChatService:
         assistant = self.db.record_turn(
             tenant,
             conversation.id,
-            text,
+            said,
             turn.reply,
             new=new,
             category=turn.category,

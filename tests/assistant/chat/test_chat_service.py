@@ -905,3 +905,12 @@ def test_every_question_the_assistant_suggests_is_answered_from_the_file_that_co
     reply = chat.reply(TENANT, question)
     assert reply.category == "in_scope", reply.reply
     assert any(c.source.endswith(source) for c in reply.citations), reply.citations
+
+
+def test_a_client_typed_in_lowercase_gets_the_session_and_the_draft(chat: ChatService) -> None:
+    chat.reply(TENANT, fresh("new pt: Lina Marsh, s/p TKR, ref by Dr. Alan Patel, orthopedic surgery"))
+    logged = chat.reply(TENANT, fresh("session for lina today: 3x10 sit to stand, RPE 6"))
+    case = chat.db.get_case(TENANT, "lina marsh")
+    assert case is not None and len(case.sessions) == 1, logged.reply
+    summary = chat.reply(TENANT, fresh("session log for lina marsh"))
+    assert summary.draft is not None and "Sit" in summary.draft.markdown
