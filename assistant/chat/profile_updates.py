@@ -38,9 +38,14 @@ _COUNTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )  # fmt: skip
 _MONTHS = re.compile(
     r"\b" + _NUMBER + r"\s+(months?|years?)\s+(?:in|of)\s+practice|"
-    r"\bpractic(?:ing|ed)\s+(?:for\s+)?" + _NUMBER + r"\s+(months?|years?)",
+    r"\bpractic(?:ing|ed)\s+(?:for\s+)?" + _NUMBER + r"\s+(months?|years?)|"
+    r"\b(?:i'?m|i am|i'?ve been|been)\s+" + _NUMBER + r"\s+(months?|years?)\s+in\b",
     re.I,
 )  # fmt: skip
+_ALL_SKILLS = re.compile(
+    r"\ball\s+(?:of\s+)?(?:the\s+|my\s+)?(essential|intermediate|advanced)(?:[- ]tier)?\s+skills\b",
+    re.I,
+)
 _SKILL = re.compile(r"\b([EIA])(\d{2})\b(?:\s*(?:-|–|to|through)\s*\1?(\d{2})\b)?", re.I)
 _SKILL_VERB = re.compile(r"\b(completed?|finished|done|signed off|passed|mastered)\b", re.I)
 _TIER = re.compile(
@@ -50,6 +55,13 @@ _TIER = re.compile(
 )
 _NAME = re.compile(r"\bmy name is\s+([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)?)")
 _FIRST_PERSON = re.compile(r"\b(i|i'?ve|i'?m|my|me)\b|^\s*(?:please\s+)?add\b", re.I)
+
+
+@dataclass(frozen=True)
+class AllSkills:
+    """Every skill of a tier ("I've got all the essential skills signed off")."""
+
+    tier: str
 
 
 @dataclass(frozen=True)
@@ -88,13 +100,16 @@ def read_profile_changes(message: str) -> dict[str, Any]:
             changes[name] = Increment(int(number)) if rest else int(number)
     months = _MONTHS.search(message)
     if months:
-        number = int(months[1] or months[3])
-        unit = (months[2] or months[4]).lower()
+        number = int(months[1] or months[3] or months[5])
+        unit = (months[2] or months[4] or months[6]).lower()
         changes["months_in_practice"] = number * 12 if unit.startswith("year") else number
     if _SKILL_VERB.search(message):
         skills = _skill_ids(message)
+        every = _ALL_SKILLS.search(message)
         if skills:
             changes["skills_completed"] = skills
+        elif every:
+            changes["skills_completed"] = AllSkills(every[1].lower())
     tier = _TIER.search(message)
     if tier:
         changes["current_tier"] = tier[1].lower()

@@ -30,7 +30,7 @@ from assistant.chat.corrections import (
 from assistant.chat.generate import ExtractiveGenerator, Generator
 from assistant.chat.intents import Intent, IntentRouter
 from assistant.chat.known_clients import with_known_client
-from assistant.chat.profile_updates import read_profile_changes, resolve_increments
+from assistant.chat.profile_updates import AllSkills, read_profile_changes, resolve_increments
 from assistant.chat.render import to_html
 from assistant.chat.schemas import (
     ChatEvent,
@@ -516,6 +516,8 @@ class ChatService:
                 if key in ("thanks", "goodbye"):
                     return Turn(reply=say(key))
                 return Turn(reply=say("greeting", help=say("help")))
+            case Intent.TIER if changes:  # "i'm 14 months in, 58 assessments: what's left?"
+                return self._profile_update(tenant, changes, state)
             case Intent.TIER:
                 return self._tier(tenant, state)
             case Intent.PROFILE_UPDATE:
@@ -577,6 +579,13 @@ class ChatService:
         current = self.db.get_profile(tenant) or PractitionerProfile()
         merged = current.model_dump(mode="json")
         changes = resolve_increments(changes, current)
+        every = changes.get("skills_completed")
+        if isinstance(every, AllSkills):
+            from assistant.tiers.catalog import skills
+
+            _, skills_path = self._tier_files()
+            ids = [skill.id for skill in skills(skills_path) if skill.tier == every.tier]
+            changes = {**changes, "skills_completed": ids}
         if "skills_completed" in changes:
             changes = {
                 **changes,

@@ -914,3 +914,21 @@ def test_a_client_typed_in_lowercase_gets_the_session_and_the_draft(chat: ChatSe
     assert case is not None and len(case.sessions) == 1, logged.reply
     summary = chat.reply(TENANT, fresh("session log for lina marsh"))
     assert summary.draft is not None and "Sit" in summary.draft.markdown
+
+
+def test_counts_given_in_a_tier_question_are_offered_for_saving_then_counted(
+    chat: ChatService,
+) -> None:
+    asked = chat.reply(
+        TENANT,
+        fresh("im 14 months in, done 58 supervised assessments and got all the essential skills "
+              "signed off. whats left for intermediate?"),
+    )
+    assert asked.pending == "confirm_profile", asked.reply
+    assert "14" in asked.reply and "58" in asked.reply
+    saved = chat.reply(TENANT, "yes", asked.conversation_id)
+    profile = chat.db.get_profile(TENANT)
+    assert profile is not None
+    assert (profile.months_in_practice, profile.supervised_assessments) == (14, 58)
+    assert "E01" in profile.skills_completed and "E18" in profile.skills_completed
+    assert saved.tier_gap is not None and "remaining Essential skills" not in saved.reply

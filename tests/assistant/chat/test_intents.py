@@ -9,7 +9,7 @@ import pytest
 
 from assistant.chat.casenotes import read_case_facts
 from assistant.chat.intents import Intent, IntentRouter
-from assistant.chat.profile_updates import read_profile_changes
+from assistant.chat.profile_updates import AllSkills, read_profile_changes
 from assistant.embeddings import SentenceTransformerEmbedder
 
 TODAY = dt.date(2026, 11, 25)
@@ -134,6 +134,10 @@ PROFILE: list[tuple[str, dict[str, Any]]] = [
       "referral_partners": 6}),
     ("How many supervised assessments are needed?", {}),
     ("Maria did 3 assessments today", {}),
+    ("i'm 9 months in and have all of my essential skills signed off",
+     {"months_in_practice": 9, "skills_completed": AllSkills("essential")}),
+    ("I finished all the Intermediate skills", {"skills_completed": AllSkills("intermediate")}),
+    ("Maria is 9 months in", {}),
 ]  # fmt: skip
 
 
