@@ -168,10 +168,18 @@ _PERSON_PART = re.compile(
     re.I,
 )
 _GOAL = re.compile(
-    r"\bgoals?(?![\w'’])\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?\s*(?:to\s+)?([^\s.;\n]"
-    + _UNTIL_REFERRED + r"*)",
+    r"\bgoals?(?![\w'’])(?:\s*for\s+(?=\s*(?:is|are|:|-)))?\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?"
+    r"\s*(?:to\s+)?([^\s.;\n]" + _UNTIL_REFERRED + r"*)",
     re.I,
 )
+"""A goal ("goal: climb 12 stairs", "her goal is to walk 1 km", "a goal for <client>: ...")."""
+_MORE_GOALS = re.compile(
+    r"\s*;\s*(?:and\s+)?(?!(?:bp|hr|rpe|spo2|sats?|glucose|bg|blood|heart|pulse|session|today|"
+    r"yesterday|tomorrow|limits?|dx|diagnosis|plan|precautions?|referred|ref|dr)\b)"
+    r"([A-Za-z][^;:.\n]{2,200})",
+    re.I,
+)
+"""Goals listed after the first: "goals: walk 30 min; climb stairs reciprocally"."""
 _GOAL_STATUS = re.compile(
     # what "goals ..." says of the goals, not a goal: "not met", "partially met", "have been
     # met", "weren't reached", "remain unmet", "on track"
@@ -618,6 +626,20 @@ def _first(rx: re.Pattern[str], text: _Text) -> str | None:
     return _clean(value) if value else None
 
 
+def _goals(text: _Text) -> list[str]:
+    """The goal the message states, and those listed after it with semicolons."""
+    m = _GOAL.search(text.rest)
+    if not m or not m[1]:
+        return []
+    goals, end = [_clean(m[1])], m.end()
+    text.take(m.start(), m.end())
+    while len(goals) < 10 and (more := _MORE_GOALS.match(text.rest, end)):
+        goals.append(_clean(more[1]))
+        text.take(more.start(), more.end())
+        end = more.end()
+    return [g for g in goals if g]
+
+
 def _intake_diagnosis(text: _Text) -> str | None:
     """The diagnosis of an intake line, without the parts that describe the person. A labelled
     field there ("goal: ...") is no diagnosis, and is left unread."""
@@ -721,7 +743,7 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         if re.search(r"[A-Za-z]{3}", part)
     ][:20]
     facts.diagnosis = _first(_DIAGNOSIS, text) or _intake_diagnosis(text)
-    facts.goals = [g for g in [_first(_GOAL, text)] if g and not _GOAL_STATUS.match(g)]
+    facts.goals = [g for g in _goals(text) if not _GOAL_STATUS.match(g)]
     facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p]
     report, observed, plan = _first(_REPORT, text), _first(_OBSERVED, text), _first(_PLAN, text)
 

@@ -167,6 +167,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu walked 20 min on treadmill, HR up to 142, BP 150/88, Dr. Kim aware", {"limits": {}}),
     ("Ann Wu: pt struggled to keep HR under 130 on intervals", {"limits": {}}),
     ("Ann Wu: couldnt keep sats above 90 on stairs", {"limits": {}}),
+    # found by a tester: a goal "for <client>", and goals listed with semicolons
+    ("add a goal for Ann Wu: walk 30 minutes without knee pain",
+     {"client": "Ann Wu", "goals": ["walk 30 minutes without knee pain"]}),
+    ("goals for Ann Wu: walk 30 min by 2/1/2027; climb stairs reciprocally",
+     {"goals": ["walk 30 min by 2/1/2027", "climb stairs reciprocally"]}),
+    ("Ann Wu goal: walk 1 km; BP 130/80 before", {"goals": ["walk 1 km"]}),
     # found live: a possessive is no part of the name; an office's instruction is a limit
     ("Ann Wu: Dr. Patel's office says keep BP under 160/100",
      {"physician": "Dr. Patel", "limits": {"bp_max": "160/100"}, "session": {}}),
