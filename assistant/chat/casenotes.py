@@ -89,7 +89,13 @@ _EXPONENT = re.compile(
 )
 _SETS_REPS = re.compile(r"(\d{1,2})\s*[x×]\s*(\d{1,3})\b", re.I)
 _SETS_OF = re.compile(r"\b(\d{1,2})\s+sets?\s+of\s+(\d{1,3})(?:\s*reps?)?\b", re.I)
-_EX_TIME = re.compile(r"\b(\d{1,3})\s*(min|mins|minutes?|s|sec|secs|seconds?)\b", re.I)
+_EX_TIME = re.compile(r"(?<![\d.])\b(\d{1,3})\s*(min|mins|minutes?|s|sec|secs|seconds?)\b", re.I)
+_FOLLOW_UP = re.compile(
+    r"^(?:and\s+|then\s+|now\s+)?(\d+(?:\.\d+)?)\s*(reps|s|sec|seconds|m/s|m|metres|meters|kg|%|"
+    r"points)?(?![\w/])",
+    re.I,
+)
+"""A second value of the measure just read, with its own date: "TUG 11.2 s on 11/5, 8.9 s today"."""
 _MEASURE_VALUE = re.compile(
     r"(\d+(?:\.\d+)?)\s*(reps|s|sec|seconds|m/s|m|metres|meters|kg|%|points)?(?![\w/])"
 )
@@ -523,12 +529,15 @@ def _exercise_name(raw: str) -> str | None:
     return _capital(name)
 
 
-def read_items(text: _Text, when: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def read_items(
+    text: _Text, when: dt.date, today: dt.date | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Exercises (sets x reps x load, or timed) and outcome measures with values."""
     exercises: list[dict[str, Any]] = []
     assessments: list[dict[str, Any]] = []
     any_measure, measures = _measure_patterns()
     offset = 0
+    last: tuple[str, str] | None = None  # the measure just read, for a dated second value
     for segment in re.split(r"[,;\n]|\band\b|\bthen\b|\.\s", text.rest):
         seg_start = text.rest.find(segment, offset)
         offset = seg_start + len(segment)
@@ -551,20 +560,32 @@ def read_items(text: _Text, when: dt.date) -> tuple[list[dict[str, Any]], list[d
                 text.take(seg_start, seg_start + len(segment))
             continue
         lowered = words.lower()
+        again = _FOLLOW_UP.match(words) if last and not any_measure.search(lowered) else None
+        dated = read_date(_Text(words), today) if again and today else None
+        if again and dated and last:
+            assessments.append(
+                {"date": dated.isoformat(), "measure": last[0], "value": float(again[1]),
+                 "unit": again[2] or last[1]}
+            )  # fmt: skip
+            text.take(seg_start, seg_start + len(segment))
+            continue
+        last = None
         for alias_rx, measure_name, unit in measures if any_measure.search(lowered) else ():
             at = alias_rx.search(lowered)
             if not at:
                 continue
             value = _MEASURE_VALUE.search(lowered[at.end() :])
             if value:
+                own = read_date(_Text(words), today) if today else None
                 assessments.append(
                     {
-                        "date": when.isoformat(),
+                        "date": (own or when).isoformat(),
                         "measure": measure_name,
                         "value": float(value[1]),
                         "unit": value[2] or unit,
                     }
                 )
+                last = (measure_name, str(value[2] or unit))
                 text.take(seg_start, seg_start + len(segment))
             break
         else:
@@ -769,7 +790,7 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
             duration = minutes
             text.take(m.start(), m.end())
             break
-    exercises, assessments = read_items(text, when or today)
+    exercises, assessments = read_items(text, when or today, today)
     facts.assessments = assessments
     if vitals:
         session["vitals"] = vitals

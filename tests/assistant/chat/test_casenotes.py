@@ -167,6 +167,14 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu walked 20 min on treadmill, HR up to 142, BP 150/88, Dr. Kim aware", {"limits": {}}),
     ("Ann Wu: pt struggled to keep HR under 130 on intervals", {"limits": {}}),
     ("Ann Wu: couldnt keep sats above 90 on stairs", {"limits": {}}),
+    # found by a tester: a second dated value of a measure; "8.9 s" is no exercise of 9 s
+    ("Ann Wu: 30s chair stand 8 reps on 11/5 (intake), 12 reps today. TUG 11.2 s on 11/5, "
+     "8.9 s today",
+     {"session": {}, "assessments": [
+         {"date": "2026-11-05", "measure": "30-second chair stand", "value": 8.0, "unit": "reps"},
+         {"date": "2026-11-25", "measure": "30-second chair stand", "value": 12.0, "unit": "reps"},
+         {"date": "2026-11-05", "measure": "Timed Up and Go", "value": 11.2, "unit": "s"},
+         {"date": "2026-11-25", "measure": "Timed Up and Go", "value": 8.9, "unit": "s"}]}),
     # found by a tester: a goal "for <client>", and goals listed with semicolons
     ("add a goal for Ann Wu: walk 30 minutes without knee pain",
      {"client": "Ann Wu", "goals": ["walk 30 minutes without knee pain"]}),
