@@ -39,6 +39,12 @@ _SPO2 = re.compile(
     + r"\s?(\d{2})\s?%?",
     re.I,
 )
+_SPO2_STOP = re.compile(
+    r"\bstop (?:if|when|at)\s?(?:spo2|sp02|sats?|o2 sat\w*|oxygen saturation|saturation)\s?"
+    r"(?:drops?\s|falls?\s|goes\s|is\s)?(?:below|under|<)\s?(\d{2})\s?%?",
+    re.I,
+)
+"""A lower SpO2 limit said as when to stop ("stop if SpO2 under 92")."""
 _GLUCOSE = re.compile(
     r"\b(?:blood\s)?(?:glucose|sugar|bg)(?:\s?(?:limits?|range|between|:|of|is))*\s?"
     r"(\d{2,3})\s?(?:-|–|to)\s?(\d{2,3})\b(?!\s?/)",
@@ -61,7 +67,8 @@ effort ("she struggled to keep HR under 130")."""
 _NOT_LIMITS = re.compile(
     r"\b(session|today|yesterday|before|after|during|throughout|sets?|reps?|\d+\s?[x×]\s?\d+|"
     r"no limits?|limits? (?:will|to) (?:come|follow)|(?:will|to) send (?:the )?limits|"
-    r"means stop|stop if|below \d{2,3}/\d{2,3})\b",
+    r"means stop|stop if (?:bp|blood pressure|hr|heart rate|pulse|glucose|sugar|bg)\b|"
+    r"below \d{2,3}/\d{2,3})\b",
     re.I,
 )
 """A session's readings, limits still to come, or a stop-below threshold: no limits read."""
@@ -91,7 +98,7 @@ def read_limits(
     if m and 60 <= int(m[1] or m[2]) <= 220:
         limits["hr_max"] = int(m[1] or m[2])
         spans.append(m.span())
-    m = _SPO2.search(text)
+    m = _SPO2.search(text) or _SPO2_STOP.search(text)
     if m and 70 <= int(m[1]) <= 100:
         limits["spo2_min"] = int(m[1])
         spans.append(m.span())

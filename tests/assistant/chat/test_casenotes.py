@@ -167,6 +167,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu walked 20 min on treadmill, HR up to 142, BP 150/88, Dr. Kim aware", {"limits": {}}),
     ("Ann Wu: pt struggled to keep HR under 130 on intervals", {"limits": {}}),
     ("Ann Wu: couldnt keep sats above 90 on stairs", {"limits": {}}),
+    # found by a tester: "stop if SpO2 under 92" is the lower SpO2 limit
+    ("Dr Okafor's limits for Ann Wu: BP up to 150/90, glucose 100-250, stop if SpO2 under 92",
+     {"physician": "Dr. Okafor",
+      "limits": {"bp_max": "150/90", "glucose_min": 100, "glucose_max": 250, "spo2_min": 92}}),
     # found by a tester: a second dated value of a measure; "8.9 s" is no exercise of 9 s
     ("Ann Wu: 30s chair stand 8 reps on 11/5 (intake), 12 reps today. TUG 11.2 s on 11/5, "
      "8.9 s today",
