@@ -152,7 +152,7 @@ _DIAGNOSIS = re.compile(
 _INTAKE_DIAGNOSIS = re.compile(
     # "new client Ann Wu, 57, type 2 diabetes, referred by ...": the name is blanked by then
     r"^(?:\s*new\s+(?:client|cleint|clinet|clent|patient|pt|referral)\b[\s:,-]*|\s+,\s*)"
-    r"(?:\d{1,3}\s*(?:yo|y/?o|years?\s+old)?\s*,\s*)?"
+    r"(?:\d{1,3}\s*(?:yo|y/?o|years?\s+old|[MFmf])?\s*,\s*)?"
     r"([^.;\n]{0,120}?[A-Za-z]{3}[^.;\n]{0,120}?),?\s\s*\b(?:re?ff?err?ed|ref(?:'d)?|sent)\s+(?:by|from)\b",
     re.I,
 )
@@ -258,6 +258,11 @@ _CLIENT_PATTERNS = (
     re.compile(
         r"^\s*(?:(?i:new)\s+(?i:client|cleint|clinet|clent|pt|patient|referral)\s*[:,–-]?\s*)?("
         + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s*[:,–-]"
+    ),
+    re.compile(  # "new pt Gloria Banks 71F, ..." (an age, no comma after the name)
+        r"^\s*(?i:new)\s+(?i:client|cleint|clinet|clent|pt|patient|referral)\s*[:,–-]?\s*("
+        + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD
+        + r")?)\s+\d{1,3}\s*(?:[MFmf]|yo|y/o|years? old)?(?![\w/])"
     ),
     re.compile(  # "session log Sue Kim tuesday: ..." (no "for")
         r"^\s*(?:session\s+log|progress\s+summary|discharge\s+summary)\s+("

@@ -167,6 +167,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu walked 20 min on treadmill, HR up to 142, BP 150/88, Dr. Kim aware", {"limits": {}}),
     ("Ann Wu: pt struggled to keep HR under 130 on intervals", {"limits": {}}),
     ("Ann Wu: couldnt keep sats above 90 on stairs", {"limits": {}}),
+    # found by a tester: an intake line with the age right after the name
+    ("new pt Gloria Banks 71F, T2DM + HTN, ref by Dr. Samuel Okafor, internal medicine",
+     {"client": "Gloria Banks", "diagnosis": "T2DM + HTN", "physician": "Dr. Samuel Okafor"}),
+    ("new pt: Gloria Banks, 71F, T2DM + HTN, ref by Dr. Samuel Okafor",
+     {"client": "Gloria Banks", "diagnosis": "T2DM + HTN"}),
     # found by a tester: "stop if SpO2 under 92" is the lower SpO2 limit
     ("Dr Okafor's limits for Ann Wu: BP up to 150/90, glucose 100-250, stop if SpO2 under 92",
      {"physician": "Dr. Okafor",
