@@ -27,13 +27,20 @@ _NOT_OLD_NEW = re.compile(
 _CHANGE_TO = re.compile(
     r"\b(?:change|correct|update|fix|make)\s+(.{2,80}?)\s+(?:to|->|→)\s+" + _SR, re.I
 )
+_WERE = re.compile(
+    r"^\s*(?:(?:sorry|oops|actually|correction|wait)\b[\s,:!-]*)+(.{2,60}?)\s+"
+    r"(?:were|was|should be|should have been|are)\s+" + _SR,
+    re.I,
+)
+"""'actually the step ups were 2x12': the exercise named, its new sets x reps."""
 _NEW_LOAD = re.compile(
-    r"\d\s*[x×]\s*\d{1,3}\s*(?:reps?\s*)?(?:with|at|@|using|,)\s*"
+    r"\d\s*[x×]\s*\d{1,3}\s*(?:reps?\s*)?(?:with|w/|w\b|at|@|using|,)\s*"
     r"(\d{1,3}(?:\.\d{1,2})?\s*(?:kg|kgs|lb|lbs|pounds?|kilos?)\b)",
     re.I,
 )
 _NOISE = re.compile(
-    r"\b(sorry|oops|actually|it|was|were|is|are|the|her|his|their|today'?s?|yesterday'?s?|"
+    r"\b(sorry|oops|actually|it|that|this|one|no|oh|wait|was|were|is|are|the|her|his|their|"
+    r"today'?s?|yesterday'?s?|"
     r"session|log|in|on|for|of|my|mistake|typo|should|be|wrong|\w+['’]s)\b|[^\w\s-]",
     re.I,
 )
@@ -72,6 +79,8 @@ def _read_sets_and_reps(text: str) -> Correction | None:
     if m:
         return Correction((int(m[3]), int(m[4])), (int(m[1]), int(m[2])), _hint(text[: m.start()]))
     m = _CHANGE_TO.search(text)
+    if m is None and len(re.findall(_SR, text, re.I)) == 1:  # not a log of several exercises
+        m = _WERE.search(text)
     if m:
         hint = _hint(m[1])
         return Correction((int(m[2]), int(m[3])), None, hint) if hint else None

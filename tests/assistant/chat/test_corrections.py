@@ -18,6 +18,7 @@ def _session() -> dict[str, object]:
         ("change her leg press to 4x8 with 5 kg", "5 kg"),
         ("change her leg press to 4x8 @ 22.5lb", "22.5lb"),
         ("change her leg press to 4x8", None),
+        ("actually the leg press was 4x8 w 5 lb db", "5 lb"),
     ],
 )
 def test_a_load_given_with_the_correction_is_recorded_with_it(message: str, load: str | None) -> None:
@@ -36,6 +37,10 @@ def test_a_load_given_with_the_correction_is_recorded_with_it(message: str, load
         ("the bridges were 3x12 not 3x10", None),  # the bridges were never 3x10
         ("change her rows to 3x12", None),  # no rows logged
         ("sorry, the calf raise was 3x12 not 3x10", None),  # a name not in the session
+        # found by a tester
+        ("sorry, that was 3x8 not 3x10", ("Leg press", 3, 8)),
+        ("actually the bridges were 2x12", ("Bridges", 2, 12)),
+        ("oops the leg press was 4x12", ("Leg press", 4, 12)),
     ],
 )
 def test_a_correction_changes_one_named_or_matching_exercise(
@@ -57,6 +62,7 @@ def test_a_correction_changes_one_named_or_matching_exercise(
         "did 3x10 squats and 2x8 rows",
         "next time make the leg press 4x8 not 3x10",
         "don't change the leg press to 3x12",
+        "actually her squats were 3x10 today and rows 2x8",
     ],
 )
 def test_questions_and_new_logs_are_not_corrections(message: str) -> None:
