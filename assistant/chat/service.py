@@ -58,6 +58,20 @@ _YES = re.compile(
     r"go ahead|that'?s right)\b[\s!.]*(please)?[\s!.]*$",
     re.I,
 )
+_IN_CARE = re.compile(
+    r"\b(?:in (?:the|an) ambulance|ambulance (?:is here|came|arrived|took|has (?:come|arrived))|"
+    r"paramedics?|ems (?:is here|are here|arrived|took)|at the (?:hospital|er|emergency)|"
+    r"(?:he|she|they)(?:'s| is| are) (?:stable|with (?:the )?(?:paramedics|ems|doctors?)))\b",
+    re.I,
+)
+"""The client is in care now ("ok he's in the ambulance now")."""
+_ASKS_NEXT = re.compile(r"\b(?:what (?:now|next)|now what|what (?:do|should) i do)\b", re.I)
+_STILL_ACUTE = re.compile(
+    r"\b(?:not breathing|isn'?t breathing|stopped breathing|no pulse|unresponsive|not responding|"
+    r"isn'?t responding|collapsed|seizure|bleeding|chest pain|can'?t breathe|turning blue|worse|"
+    r"again)\b",
+    re.I,
+)
 _WHAT_NEXT = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|thanks|thank you|thx|done|right|got it|they'?re here|ambulance'?s here"
     r"|(?:the )?paramedics (?:are here|took (?:her|him|them)))\b[\s,.!]*)*"
@@ -278,8 +292,10 @@ class ChatService:
 
         turn: Turn
         after_emergency = bool(state.pop("after_emergency", False))  # only the next turn
-        if after_emergency and decision.allowed and _WHAT_NEXT.match(text):
+        if after_emergency and _after_steps_asked(text, decision.allowed):
             turn = Turn(reply=say("after_emergency"), state=state)
+            if not decision.allowed:  # "ok he's in the ambulance now, what now?"
+                turn.audit_reason = f"after-emergency steps despite guard: {decision.reason}"
         elif decision.reason.startswith(_NO_TEXT) and decision.category.value == "off_topic":
             turn = Turn(reply=say("no_words", help=say("help")))  # "?", "...", an emoji
         elif decision.allowed and decision.reason.startswith(_EDIT_RULE):
@@ -904,6 +920,17 @@ def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any
         and bool(_DISCHARGE_LIKE.search(text))
         and not _QUESTION_FORM.search(text)
         and not (facts.has_session or facts.assessments or facts.physician or facts.diagnosis)
+    )
+
+
+def _after_steps_asked(text: str, allowed: bool) -> bool:
+    """Right after an emergency: "ok, what now?", or the client is in care and the practitioner
+    asks what next ("ok he's in the ambulance now, what now?", which the guard escalates for
+    the ambulance), with no sign that the emergency goes on."""
+    if allowed and _WHAT_NEXT.match(text):
+        return True
+    return bool(
+        _IN_CARE.search(text) and _ASKS_NEXT.search(text) and not _STILL_ACUTE.search(text)
     )
 
 

@@ -647,6 +647,25 @@ def test_after_an_emergency_a_what_now_gets_the_follow_up_steps_once(chat: ChatS
 
 
 @pytest.mark.parametrize(
+    ("follow_up", "steps"),
+    [
+        ("ok he's in the ambulance now, what now?", True),
+        ("paramedics took him, what should I do?", True),
+        ("he's in the ambulance but not breathing, what now?", False),
+        ("the ambulance is here and he collapsed again, what now?", False),
+    ],
+)
+def test_once_the_client_is_in_care_what_next_gets_the_steps_unless_it_goes_on(
+    chat: ChatService, follow_up: str, steps: bool
+) -> None:
+    alarm = chat.reply(TENANT, fresh("my client just went down on the bike and isn't responding"))
+    assert alarm.category == "emergency"
+    then = chat.reply(TENANT, fresh(follow_up), alarm.conversation_id)
+    assert ("clears them again" in then.reply) is steps, then.reply
+    assert (then.category == "emergency") is not steps
+
+
+@pytest.mark.parametrize(
     ("question", "noted"),
     [
         ("How should I answer a client who says she has been feeling hopeless lately?", True),
