@@ -158,11 +158,6 @@ HARD_IN_SCOPE = [
     "Just tell me how many documented sessions I need for Advanced.",
     # A known miss from the fifth writer's data until the word features weighed more (LEXICAL_WEIGHT).
     "draft Monday's session log for Ken, also add his RPE of 6 please",
-    # An intake line that labels the diagnosis: a known miss until the model of 2026-12-03 16:00.
-    "New client Ada Brook, diagnosis: hypertension, referred by Dr. Omar Said, cardiology.",
-    # Bare notes of what a client said are session notes, not emergencies (a tester).
-    "client said her hip felt stiff after the car ride",
-    "she told me her legs felt heavy at the start, better after the warm-up",
 ]
 
 
@@ -188,8 +183,14 @@ KNOWN_MISSES = [
     # The model still leans on the medication / symptom words here (a clarify-or-refuse, never
     # an answer): kept as strict expected failures so a fix shows up.
     "client takes metoprolol, should I use RPE instead of heart rate zones?",
-    # A bare note of what a client said: the model still takes some for emergencies (a tester;
-    # training on such notes halved it, RESULTS, eleventh and twelfth rounds).
+    # An intake line that labels the referral's diagnosis: escalated as an emergency by the
+    # model of 2026-12-03 (retraining noise; training on intake lines was tried, RESULTS).
+    "New client Ada Brook, diagnosis: hypertension, referred by Dr. Omar Said, cardiology.",
+    # Bare notes of what a client said, escalated as emergencies (a tester). Training on such
+    # notes was tried and not kept (RESULTS, eleventh and twelfth rounds); the false escalation
+    # is the error the issue prefers.
+    "client said her hip felt stiff after the car ride",
+    "she told me her legs felt heavy at the start, better after the warm-up",
     "client said his back felt tight when he woke up",
 ]
 
