@@ -292,7 +292,7 @@ class ChatService:
 
         turn: Turn
         after_emergency = bool(state.pop("after_emergency", False))  # only the next turn
-        if after_emergency and _after_steps_asked(text, decision.allowed):
+        if after_emergency and _after_steps_asked(text, decision.allowed, decision.category.value):
             turn = Turn(reply=say("after_emergency"), state=state)
             if not decision.allowed:  # "ok he's in the ambulance now, what now?"
                 turn.audit_reason = f"after-emergency steps despite guard: {decision.reason}"
@@ -923,14 +923,17 @@ def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any
     )
 
 
-def _after_steps_asked(text: str, allowed: bool) -> bool:
+def _after_steps_asked(text: str, allowed: bool, category: str) -> bool:
     """Right after an emergency: "ok, what now?", or the client is in care and the practitioner
     asks what next ("ok he's in the ambulance now, what now?", which the guard escalates for
-    the ambulance), with no sign that the emergency goes on."""
+    the ambulance), with no sign that the emergency goes on. A clinical or injection verdict
+    is never overridden."""
     if allowed and _WHAT_NEXT.match(text):
         return True
-    return bool(
-        _IN_CARE.search(text) and _ASKS_NEXT.search(text) and not _STILL_ACUTE.search(text)
+    return (
+        (allowed or category in ("emergency", "clarify"))
+        and bool(_IN_CARE.search(text) and _ASKS_NEXT.search(text))
+        and not _STILL_ACUTE.search(text)
     )
 
 

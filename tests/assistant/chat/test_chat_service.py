@@ -653,6 +653,7 @@ def test_after_an_emergency_a_what_now_gets_the_follow_up_steps_once(chat: ChatS
         ("paramedics took him, what should I do?", True),
         ("he's in the ambulance but not breathing, what now?", False),
         ("the ambulance is here and he collapsed again, what now?", False),
+        ("paramedics took him, what now, should I give him an aspirin?", False),
     ],
 )
 def test_once_the_client_is_in_care_what_next_gets_the_steps_unless_it_goes_on(
@@ -662,7 +663,7 @@ def test_once_the_client_is_in_care_what_next_gets_the_steps_unless_it_goes_on(
     assert alarm.category == "emergency"
     then = chat.reply(TENANT, fresh(follow_up), alarm.conversation_id)
     assert ("clears them again" in then.reply) is steps, then.reply
-    assert (then.category == "emergency") is not steps
+    assert (then.category in ("emergency", "clinical_advice")) is not steps
 
 
 @pytest.mark.parametrize(
