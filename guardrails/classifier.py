@@ -59,10 +59,16 @@ def without_repeats(text: str) -> str:
 def classifier_text(text: str) -> str:
     """The part of a normalised message the classifier looks at: the last EMBED_WINDOW chars,
     once repeats are taken out."""
+    return last_part(text, EMBED_WINDOW)
+
+
+def last_part(text: str, limit: int) -> str:
+    """`text` said once (repeats out) and, when longer than `limit`, its last `limit`
+    characters from a word's start (the question is usually last)."""
     text = without_repeats(text)
-    if len(text) <= EMBED_WINDOW:
+    if len(text) <= limit:
         return text
-    tail = text[-EMBED_WINDOW:]
+    tail = text[-limit:]
     space = tail.find(" ")
     return tail[space + 1 :] if 0 <= space < 40 else tail
 

@@ -44,7 +44,7 @@ from assistant.chat.tier_text import tier_answer
 from assistant.chat.wording import label, replies, say
 from assistant.models import CaseInputError, ClientCase, Practitioner, PractitionerProfile
 from assistant.storage import ConversationRecord, Database
-from guardrails.classifier import without_repeats
+from guardrails.classifier import last_part
 from guardrails.decision import Issue
 from guardrails.output import check_output
 
@@ -1110,12 +1110,7 @@ def search_query(text: str, limit: int) -> str:
     """What a message searches with: said once (no padding), and when still longer than the
     search allows, its last `limit` characters from a word's start (the question is usually
     last)."""
-    text = without_repeats(text)
-    if len(text) <= limit:
-        return text
-    tail = text[-limit:]
-    space = tail.find(" ")
-    return tail[space + 1 :] if 0 <= space < 40 else tail
+    return last_part(text, limit)
 
 
 def build_chat(services: Services, clock: Clock | None = None) -> ChatService:
