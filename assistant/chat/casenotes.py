@@ -174,7 +174,7 @@ _PERSON_PART = re.compile(
     re.I,
 )
 _GOAL = re.compile(
-    r"\bgoals?(?![\w'’])(?:\s*for\s+(?=\s*(?:is|are|:|-)))?\s*(?:(?:is|are|was|were)(?![\w'’])|:|-)?"
+    r"\bgoals?(?![\w'’])(?:\s*for\s+(?=\s*(?:is|are|:|-)))?\s*(?:(?:is|are|was|were)(?![\w'’])|:|-|(?=to\s))"
     r"\s*(?:to\s+)?([^\s.;\n]" + _UNTIL_REFERRED + r"*)",
     re.I,
 )
@@ -196,8 +196,36 @@ _GOAL_STATUS = re.compile(
     r"|in progress|not met)\b(?=\s*(?:$|[,;.]|except\b|but\b|so far\b|for now\b|already\b|yet\b))",
     re.I,
 )
+_DONT = (
+    r"(?:no|avoid|avoiding|not to|don'?t|do not|never|only|non[- ]weight|partial weight|"
+    r"toe[- ]touch|nwb|pwb|wbat|weight[- ]bearing as tolerated)\b"
+    r"(?!\s+(?:more|higher|lower|less)\s+than\b|\s+(?:restrictions?|limits?|precautions?|"
+    r"problems?|issues?|concerns?|changes?|worries|need|pain|symptoms?|complaints?)\b|"
+    r"\s+to\s+worry\b)"
+)
+"""What a precaution opens with ("no kneeling", "avoid deep squats", "partial weight bearing");
+never a limit ("no more than 120") nor "no restrictions"."""
 _PRECAUTION = re.compile(
-    r"\bprecautions?\s*(?:is|are|:|-)?\s*(" + _UNTIL_REFERRED + r"+)", re.I
+    r"\bprecautions?\s*(?:(?:is|are|include|includes)\b|:|-|(?=" + _DONT + r"))\s*("
+    + _UNTIL_REFERRED + r"+)",
+    re.I,
+)
+"""A labelled precaution ("precautions: no kneeling"), never the word in a question ("what
+precautions does she have?")."""
+_ORDERED = re.compile(
+    r"\b(?:dr\.?\s+[A-Za-z][\w'’-]+(?:\s+[A-Za-z][\w'’-]+)?|doctor|physician|surgeon|\w+ologist|"
+    r"ortho(?:pa?edist)?|gp|pcp|physio(?:therapist)?|(?:physical )?therapist|the office)"
+    r"\s*(?:(?:says?|said|wants?|wanted|advised?|advises|ordered|orders|asked|asks|instructed|"
+    r"told (?:her|him|them|us|me)|recommends?|recommended)\b|:|-)\s*"
+    r"(?:(?:her|him|them|the client|that(?:\s(?:she|he|they))?)\s+)?"
+    r"(?:(?:to|should|must|needs? to|has to|have to)\s+)?"
+    r"(" + _DONT + _IN_SENTENCE + r"{2,200})",
+    re.I,
+)
+"""A precaution the physician gave ("Dr. Park says no kneeling and no running for 6 weeks",
+"surgeon wants her to avoid deep squats past 90 degrees")."""
+_NEXT_PRECAUTION = re.compile(
+    r"\s*(?:,|;|\band\b|\balso\b)+\s*(?=(?:no|avoid|not to|don'?t|do not|never)\b)", re.I
 )
 _UNTIL_HOME = r"(?:(?!\b(?:and\s+)?home\s+(?:program|programme|exercises?)\b)[^.;\n])"
 _DISCHARGE = re.compile(
@@ -212,6 +240,35 @@ _DISCHARGE_REQUEST = re.compile(
     r"(?:met|achieved|reached))\b",
     re.I,
 )
+_CLEARANCE_REASON = re.compile(
+    # only in a clearance request: "reason: starting resistance training", "because she wants
+    # to start aqua classes", "before he starts the walking group"
+    r"\breason(?:\s+for\s+(?:the\s+)?(?:request|clearance|letter))?\s*(?:is|:|-)\s*("
+    + _IN_SENTENCE + r"{3,300})"
+    r"|\b((?:because|since|as)\s+(?:(?:she|he|they|the client|\w+)\s+)?(?:wants?|would like|is|are|"
+    r"has|have|plans?|hopes?|will)\b" + _IN_SENTENCE + r"{3,300})"
+    r"|\b(before\s+(?:(?:she|he|they|the client|\w+)\s+)?(?:starts?|starting|begins?|"
+    r"beginning|joins?|joining|returns?|returning|goes)\b"
+    + _IN_SENTENCE + r"{3,300})",
+    re.I,
+)
+_CONSENT = re.compile(
+    r"\b(?:signed|gave|given|has|have|got|obtained|received|returned|on file|in)\b[^.;\n?]{0,40}?"
+    r"\b(?:consent|permission|authori[sz]ation|hipaa)(?: forms?)?\b"
+    r"|\b(?:consent|permission|authori[sz]ation|hipaa)(?: forms?)?\b[^.;\n?]{0,30}?"
+    r"\b(?:signed|on file|given|obtained|received|returned|in)\b"
+    r"|\bsigned\b[^.;\n?]{0,30}?\brelease(?: forms?)?\b",  # a release of information
+    re.I,
+)
+"""The client's permission to contact the physician: "she signed the release", "consent on
+file"; negated ("hasn't signed the consent form yet") it is recorded as not on file."""
+_NO_CONSENT = re.compile(
+    r"\b(?:no|not|hasn'?t|haven'?t|didn'?t|won'?t|refused|refuses|declined|declines|without|"
+    r"never|yet to)\b",
+    re.I,
+)
+_QUESTION_OF = re.compile(r"^\s*(?:do|does|did|is|are|has|have|what|how|should|can)\b|\?", re.I)
+"""A question ("does she need a signed release?") records nothing."""
 _NEGATED_BEFORE = re.compile(r"\b(no|none|not|never|nor|n't|neither)\b[^.;,]{0,25}$", re.I)
 _HOME_PROGRAM = re.compile(
     r"\bhome\s+(?:program|programme|exercises?)\s*(?::|-)\s*([^.;\n]+)", re.I
@@ -305,6 +362,12 @@ class CaseFacts:
     goals: list[str] = field(default_factory=list)
     precautions: list[str] = field(default_factory=list)
     discharge_reason: str | None = None
+    request_reason: str | None = None
+    """Why a clearance request is sent now ("before she starts resistance training")."""
+    consent: bool | None = None
+    """Whether the client's written permission to contact the physician is on file."""
+    from_letter: bool = False
+    """Read from a pasted referral letter (`assistant.chat.referral_letters`)."""
     limits: dict[str, Any] = field(default_factory=dict)
     home_program: list[dict[str, Any]] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
@@ -327,6 +390,7 @@ class CaseFacts:
             or self.goals
             or self.precautions
             or self.discharge_reason
+            or self.consent is not None
             or self.limits
             or self.home_program
         )
@@ -639,7 +703,10 @@ def read_specialty(text: _Text) -> str | None:
         m = name_rx.search(lowered)
         if m:
             text.take(m.start(), m.end())
-            return label.lower()
+            said = m[0].strip()
+            # a field of its own within the profile's group stays as said ("internal medicine",
+            # "geriatrics" are not "primary care"); the letters find the profile by it
+            return said if re.search(r"\bmedicine$|^geriatrics$", said) else label.lower()
     return None
 
 
@@ -652,10 +719,29 @@ def _first(rx: re.Pattern[str], text: _Text) -> str | None:
     return _clean(value) if value else None
 
 
+def _ordered(message: str, text: _Text) -> list[str]:
+    """The precautions a physician gave, each its own item ("No kneeling", "No running for 6
+    weeks"); read on `message` (the doctor's name may be blanked in `text` already) from a part
+    nothing else has read."""
+    found: list[str] = []
+    for m in _ORDERED.finditer(message):
+        start, end = m.span(1)
+        if not text.rest[start:end].strip():
+            continue
+        said = text.rest[start:end]  # without the client's name ("... for Ann Wu")
+        text.take(start, end)
+        for part in _NEXT_PRECAUTION.split(said):
+            item = re.sub(r"^(?:not to|don'?t)\b", "do not", _clean(part, 200), flags=re.I)
+            item = re.sub(r"\s+(?:for|with|of|to)$", "", item, flags=re.I)
+            if len(item) > 3 and item.lower() not in (f.lower() for f in found):
+                found.append(_capital(item))
+    return found[:10]
+
+
 def _goals(text: _Text) -> list[str]:
     """The goal the message states, and those listed after it with semicolons."""
     m = _GOAL.search(text.rest)
-    if not m or not m[1]:
+    if not m or not re.search(r"[A-Za-z]{2}", m[1]):  # "what are her goals?" states none
         return []
     goals, end = [_clean(m[1])], m.end()
     text.take(m.start(), m.end())
@@ -762,6 +848,9 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     facts.discharge_reason = _first(_DISCHARGE, text)
     if facts.kind == "discharge-summary" and not facts.discharge_reason:
         facts.discharge_reason = _discharge_request_reason(text)
+    if facts.letter_type == "clearance-request":
+        reason = _first(_CLEARANCE_REASON, text) or ""
+        facts.request_reason = _capital(re.sub(r"^(?:because|since|as)\s+", "", reason)) or None
     home = _first(_HOME_PROGRAM, text)
     facts.home_program = [
         {"name": _capital(part)}
@@ -770,7 +859,12 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     ][:20]
     facts.diagnosis = _first(_DIAGNOSIS, text) or _intake_diagnosis(text)
     facts.goals = [g for g in _goals(text) if not _GOAL_STATUS.match(g)]
-    facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p]
+    facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p] + _ordered(message, text)
+    consent = _CONSENT.search(text.rest)
+    if consent and not _QUESTION_OF.search(text.rest):
+        around = text.rest[max(0, consent.start() - 30) : consent.end()]
+        facts.consent = not _NO_CONSENT.search(around)
+        text.take(consent.start(), consent.end())
     report, observed, plan = _first(_REPORT, text), _first(_OBSERVED, text), _first(_PLAN, text)
 
     when = read_date(text, today)

@@ -115,9 +115,14 @@ def merge_facts(
     for goal in facts.goals:
         data.setdefault("goals", []).append({"text": goal[:1].upper() + goal[1:]})
         changes.append(("goal", goal))
+    if facts.consent is not None and data.get("consent_on_file") != facts.consent:
+        data["consent_on_file"] = facts.consent
+        changes.append(("consent", "on file" if facts.consent else "not on file"))
     for precaution in facts.precautions:
-        data.setdefault("precautions", []).append(precaution[:1].upper() + precaution[1:])
-        changes.append(("precaution", precaution))
+        known = data.setdefault("precautions", [])
+        if precaution.lower() not in (p.lower() for p in known):  # said again: kept once
+            known.append(precaution[:1].upper() + precaution[1:])
+            changes.append(("precaution", precaution))
     try:
         return ClientCase.model_validate(data), changes
     except ValidationError as exc:

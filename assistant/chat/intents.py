@@ -116,6 +116,12 @@ _NEXT = re.compile(r"\b(next (tier|level)|move up|moving up|my tier|tier gap)\b"
 _QUANTITY = re.compile(r"^\s*(how (many|much|long|often)|what (is|are|does))\b", re.I)
 
 
+def about_the_client(message: str) -> bool:
+    """Whether the message speaks of "her", "his", "the client": the conversation's client,
+    unless it is about someone else ("her husband's limits")."""
+    return bool(_THIRD_PERSON.search(message) and not _SOMEONE_ELSE.search(message))
+
+
 def _greets(message: str) -> bool:
     """Small talk: a greeting, thanks or a goodbye that asks for nothing more (control
     characters, which a pasted message may carry, are ignored)."""
@@ -189,9 +195,7 @@ class IntentRouter:
             return Routed(Intent.DRAFT, "rule:document_kind")
         if facts.client and (facts.has_case_facts or facts.addressee) and not question:
             return Routed(Intent.CASE_UPDATE, "rule:case_facts")
-        about_current = (
-            current_client and _THIRD_PERSON.search(message) and not _SOMEONE_ELSE.search(message)
-        )
+        about_current = current_client and about_the_client(message)
         if about_current and facts.has_case_facts and not question:
             return Routed(Intent.CASE_UPDATE, "rule:case_facts of the current client")
         intent, similarity = self.nearest(message)

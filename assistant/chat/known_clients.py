@@ -22,13 +22,30 @@ def with_known_client(text: str, names: Sequence[str]) -> str:
     notes already read a client. A full name counts anywhere; a first name (unique among the
     stored clients, three letters or more) only after "for", "with", "client"... or before "'s"
     or ":" ("tom's chair stand", "linda: BP 130/80")."""
-    if read_client(text) or not names:
+    if read_client(text):
         return text
+    found = _find(text, names)
+    if found is None:
+        return text
+    (start, end), name = found
+    return text[:start] + name + text[end:]
+
+
+def named_client(text: str, names: Sequence[str]) -> str | None:
+    """The stored client `text` names, by the rules of `with_known_client`."""
+    found = _find(text, names)
+    return found[1] if found else None
+
+
+def _find(text: str, names: Sequence[str]) -> tuple[tuple[int, int], str] | None:
+    """Where `text` names a stored client, and the name as stored."""
+    if not names:
+        return None
     names = list(names)[:MAX_NAMES]
     for name in sorted(names, key=len, reverse=True):
         for m in _word(name).finditer(text):
             if not _DOCTOR_BEFORE.search(text[: m.start()]):
-                return text[: m.start()] + name + text[m.end() :]
+                return m.span(), name
     by_first: dict[str, list[str]] = {}
     for name in names:
         by_first.setdefault(name.split()[0].lower(), []).append(name)
@@ -40,8 +57,8 @@ def with_known_client(text: str, names: Sequence[str]) -> str:
             if _DOCTOR_BEFORE.search(before):
                 continue
             if _CUE_BEFORE.search(before) or _CUE_AFTER.match(after):
-                return before + full[0] + after
-    return text
+                return m.span(), full[0]
+    return None
 
 
 def _word(words: str) -> re.Pattern[str]:

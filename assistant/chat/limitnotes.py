@@ -77,16 +77,17 @@ MAX_CHARS = 600
 
 
 def read_limits(
-    text: str, referral: bool = False
+    text: str, referral: bool = False, letter: bool = False
 ) -> tuple[dict[str, Any], list[tuple[int, int]]]:
     """The limits `text` gives and the character spans they were read from. A message stating
     the referral ("referred by Dr. Kim (cardiology). HR max 120") speaks of the physician even
-    after the name was read out of `text`."""
+    after the name was read out of `text`; a physician's `letter` is all limits, no session
+    ("keep HR below 120 during exercise"), and is read whole."""
     limits: dict[str, Any] = {}
     spans: list[tuple[int, int]] = []
-    text = text[:MAX_CHARS]
+    text = text if letter else text[:MAX_CHARS]
     cue = referral or _PHYSICIAN_CUE.search(text) or _KEEP.search(text)
-    if not cue or _NOT_LIMITS.search(text):
+    if not cue or (not letter and _NOT_LIMITS.search(text)):
         return limits, spans  # "max HR 162" in a session is a reading, not a limit
     m = _BP.search(text)
     if m:

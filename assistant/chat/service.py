@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.chat.answer import Answerer
+from assistant.chat.case_view import asked_fields, asks_on_file, case_view
 from assistant.chat.casenotes import CaseFacts, read_case_facts
 from assistant.chat.cases import merge_facts, missing_required, same_doctor
 from assistant.chat.corrections import (
@@ -28,9 +29,10 @@ from assistant.chat.corrections import (
     renamed,
 )
 from assistant.chat.generate import ExtractiveGenerator, Generator
-from assistant.chat.intents import Intent, IntentRouter
-from assistant.chat.known_clients import with_known_client
+from assistant.chat.intents import Intent, IntentRouter, about_the_client
+from assistant.chat.known_clients import named_client, with_known_client
 from assistant.chat.profile_updates import AllSkills, read_profile_changes, resolve_increments
+from assistant.chat.referral_letters import read_referral_letter
 from assistant.chat.render import to_html
 from assistant.chat.schemas import (
     ChatEvent,
@@ -287,7 +289,7 @@ class ChatService:
         today = self.clock().date()
         said = text  # as typed: what the guard judged and the conversation keeps
         text = with_known_client(text, self.db.list_cases(tenant))  # "for tom reyes"
-        facts = read_case_facts(text, today)
+        facts = read_referral_letter(text) or read_case_facts(text, today)
         changes = read_profile_changes(text)
 
         turn: Turn
@@ -514,6 +516,12 @@ class ChatService:
         fix = read_correction(text) if not facts.kind else None  # a new log is no correction
         if fix is not None:
             return self._correct(tenant, facts, state, fix)
+        if facts.from_letter and facts.has_case_facts:  # a pasted referral letter
+            return self._case_update(tenant, text, facts, state, conversation_id)
+        if asks_on_file(text) and not (facts.kind or facts.has_case_facts):
+            viewed = self._on_file(tenant, text, facts, state)
+            if viewed is not None:
+                return viewed
         routed = self.router.route(text, facts, changes, state.get("client"))
         pending = state.get("draft")
         if pending and routed.intent not in _OTHER_TOPICS:
@@ -544,6 +552,22 @@ class ChatService:
                 return self._case_update(tenant, text, facts, state, conversation_id)
             case _:
                 return self._answer(tenant, text)
+
+    def _on_file(
+        self, tenant: str, text: str, facts: CaseFacts, state: dict[str, Any]
+    ) -> Turn | None:
+        """What is recorded for the client the message names (or the conversation's client);
+        None when it names none."""
+        name = facts.client or named_client(text, self.db.list_cases(tenant))
+        if name is None and about_the_client(text):
+            name = state.get("client")
+        if name is None:
+            return None
+        name = self._resolve_client(tenant, name) or name
+        case = self.db.get_case(tenant, name)
+        client = case.client.name if case and case.client else name
+        reply = case_view(client, case, asked_fields(text))
+        return Turn(reply=reply, state={**state, "client": client} if case else state)
 
     # framework questions ------------------------------------------------------------
     def _answer(self, tenant: str, text: str) -> Turn:
@@ -818,6 +842,8 @@ class ChatService:
         options: dict[str, Any] = dict(pending.get("options", {}))
         if facts.discharge_reason:
             options["discharge_reason"] = facts.discharge_reason
+        if facts.request_reason:
+            options["reason"] = facts.request_reason
         name = self._client_name(tenant, facts, state) or pending.get("client")
         if not name:
             new_state = {

@@ -56,6 +56,9 @@ def draft_command(
         None, "--session", help="Session log: session number (1 = first) or date."
     ),
     discharge_reason: str | None = typer.Option(None, "--discharge-reason"),
+    reason: str | None = typer.Option(
+        None, "--reason", help="Clearance request: why clearance is asked now."
+    ),
     fmt: str | None = typer.Option(
         None, "--format", help="md, docx or pdf (default: from the -o extension, else md)."
     ),
@@ -79,6 +82,7 @@ def draft_command(
         "to_physician": to_physician,
         "session": session,
         "discharge_reason": discharge_reason,
+        "reason": reason,
     }
     try:
         services = Services(settings_of(ctx))

@@ -50,6 +50,12 @@ class DraftOptions(BaseModel):
         None, description="Session-log: session number (1 = first) or date; latest by default."
     )
     discharge_reason: Text | None = Field(None, max_length=1000)
+    reason: Text | None = Field(
+        None,
+        max_length=500,
+        description="Clearance request: why clearance is asked now, e.g. 'before she starts "
+        "resistance training'.",
+    )
     date: dt.date | None = Field(
         None, description="Document date; today by default; from 1970 to a month ahead."
     )

@@ -292,6 +292,15 @@ def test_a_clearance_request_says_how_long_the_client_has_been_training_when_ses
     assert "Before the first exercise session" in new.markdown
 
 
+def test_a_clearance_request_gives_the_reason_it_is_sent_now() -> None:
+    asked = make("referral-letter", case_of("post-tkr"), letter_type="clearance-request",
+                 reason="She wants to join a water aerobics class.")
+    assert "**Reason for this request:** She wants to join a water aerobics class." in asked.markdown
+    assert unsupported(asked) == []
+    plain = make("referral-letter", case_of("post-tkr"), letter_type="clearance-request")
+    assert "Reason for this request" not in plain.markdown
+
+
 def test_an_introduction_to_another_physician_names_the_referrer_and_a_thank_you_is_refused() -> None:
     intro = make("referral-letter", case_of("post-tkr"), letter_type="introduction",
                  to_specialty="cardiology", to_physician="Dr. Maya Stein")

@@ -169,7 +169,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ann Wu: couldnt keep sats above 90 on stairs", {"limits": {}}),
     # found by a tester: an intake line with the age right after the name
     ("new pt Gloria Banks 71F, T2DM + HTN, ref by Dr. Samuel Okafor, internal medicine",
-     {"client": "Gloria Banks", "diagnosis": "T2DM + HTN", "physician": "Dr. Samuel Okafor"}),
+     {"client": "Gloria Banks", "diagnosis": "T2DM + HTN", "physician": "Dr. Samuel Okafor",
+      "specialty": "internal medicine"}),  # as said (a tester), not the letter profile's name
+    ("referred by Dr. Kim, orthopaedics", {"specialty": "orthopedic surgery"}),
     ("new pt: Gloria Banks, 71F, T2DM + HTN, ref by Dr. Samuel Okafor",
      {"client": "Gloria Banks", "diagnosis": "T2DM + HTN"}),
     # found by a tester: "stop if SpO2 under 92" is the lower SpO2 limit
@@ -199,6 +201,34 @@ CASES: list[tuple[str, dict[str, Any]]] = [
      {"limits": {}, "session": {"date": "2026-11-25",
       "vitals": {"bp_pre": "155/92", "glucose_pre": 140},
       "exercises": [{"name": "Sit-to-stand", "sets": 2, "reps": 10}]}}),
+    # precautions the physician gave, one item each; a question about them states none
+    ("Dr. Kwan says no lunges and no jogging for 8 weeks for Ines Roy",
+     {"client": "Ines Roy", "precautions": ["No lunges", "No jogging for 8 weeks"]}),
+    ("Ines Roy: her surgeon wants her to avoid hip flexion past 90 degrees",
+     {"precautions": ["Avoid hip flexion past 90 degrees"]}),
+    ("physio said not to load the left arm, also avoid overhead presses",
+     {"precautions": ["Do not load the left arm", "Avoid overhead presses"]}),
+    ("Dr. Kwan said no restrictions for Ines Roy", {"precautions": []}),
+    ("session for Ines Roy today: 3x10 bridges, client said no pain", {"precautions": []}),
+    ("cardiologist says no more than 120 for HR", {"precautions": []}),
+    ("which precautions does Ines Roy have?", {"precautions": [], "goals": []}),
+    ("what are Ines Roy's precautions and goals?", {"precautions": [], "goals": []}),
+    ("what goals does Ines Roy have", {"goals": []}),
+    ("goal to walk 1 km by May", {"goals": ["walk 1 km by May"]}),
+    # why a clearance request is sent now (a tester); only in a clearance request
+    ("clearance request letter for Ines Roy, reason: starting resistance training",
+     {"request_reason": "Starting resistance training", "discharge_reason": None}),
+    ("clearance request for Ines Roy because she wants to join the aqua class",
+     {"request_reason": "She wants to join the aqua class"}),
+    ("clearance letter to Dr. Kwan for Ines Roy before she starts the walking group",
+     {"request_reason": "Before she starts the walking group", "addressee": "Dr. Kwan"}),
+    ("session log for Ines Roy because she wants a copy", {"request_reason": None}),
+    # the client's permission to contact the physician (every letter asks for it)
+    ("Ines Roy's consent form is signed", {"consent": True}),
+    ("for Ines Roy: she signed the release of information today", {"consent": True}),
+    ("Ines Roy hasn't signed the consent form yet", {"consent": False}),
+    ("does Ines Roy need a signed consent form?", {"consent": None}),
+    ("session for Ines Roy today: 3x10 squats, she has a release from her GP", {"consent": None}),
 ]  # fmt: skip
 
 

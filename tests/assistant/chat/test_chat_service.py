@@ -952,3 +952,62 @@ def test_counts_given_in_a_tier_question_are_offered_for_saving_then_counted(
     assert (profile.months_in_practice, profile.supervised_assessments) == (14, 58)
     assert "E01" in profile.skills_completed and "E18" in profile.skills_completed
     assert saved.tier_gap is not None and "remaining Essential skills" not in saved.reply
+
+
+def test_asking_what_is_on_file_answers_from_the_stored_case(chat: ChatService) -> None:
+    intake = chat.reply(
+        TENANT,
+        fresh("New client Ines Roy, 70, s/p left THA, referred by Dr. Omar Kwan, orthopedic "
+              "surgery. Dr. Kwan says no crossing the legs and no low chairs for 6 weeks."),
+    )
+    assert intake.category == "in_scope"
+    case = chat.db.get_case(TENANT, "ines roy")
+    assert case is not None
+    assert case.precautions == ["No crossing the legs", "No low chairs for 6 weeks"]
+    cid = intake.conversation_id
+    asked = chat.reply(TENANT, fresh("which precautions does ines roy have?"), cid)
+    assert "No crossing the legs; No low chairs for 6 weeks" in asked.reply
+    assert asked.citations == [] and "Dr. Omar Kwan" not in asked.reply  # only what was asked
+    who = chat.reply(TENANT, fresh("and who referred her?"), cid)
+    assert "Dr. Omar Kwan (orthopedic surgery)" in who.reply
+    limits = chat.reply(TENANT, fresh("what limits does Ines Roy have on file"), cid)
+    assert "Not recorded yet for Ines Roy: physician's limits" in limits.reply
+    signed = chat.reply(TENANT, fresh("Ines Roy's consent form is signed"), cid)
+    assert "permission to contact the physician on file" in signed.reply
+    consent = chat.reply(TENANT, fresh("do we have her permission on file?"), cid)
+    assert "Permission to contact the physician**: on file" in consent.reply
+    unknown = chat.reply(TENANT, fresh("what's on file for Pia Lund?"))
+    assert "no case on file for Pia Lund" in unknown.reply
+    assert chat.db.get_case(TENANT, "pia lund") is None
+    advice = chat.reply(TENANT, fresh("what should I ask Dr. Kwan about her precautions?"), cid)
+    assert "On file for" not in advice.reply
+    framework = chat.reply(TENANT, fresh("what are the default limits for blood pressure?"), cid)
+    assert "On file for" not in framework.reply and framework.citations
+
+
+def test_a_clearance_request_carries_the_reason_the_practitioner_gave(chat: ChatService) -> None:
+    intake = chat.reply(
+        TENANT, fresh("Ines Roy was referred by Dr. Omar Kwan, orthopedic surgery, for a left "
+                      "total hip replacement")
+    )
+    letter = chat.reply(
+        TENANT,
+        fresh("clearance request letter for Ines Roy because she wants to join the aqua class"),
+        intake.conversation_id,
+    )
+    assert letter.draft is not None
+    assert "**Reason for this request:** She wants to join the aqua class." in letter.draft.markdown
+
+
+def test_a_pasted_referral_letter_becomes_the_clients_case(chat: ChatService) -> None:
+    from tests.assistant.chat.test_referral_letters import ORTHO
+
+    pasted = chat.reply(TENANT, fresh("Here is the referral for a new client:\n\n" + ORTHO))
+    assert pasted.category == "in_scope", pasted.reply
+    case = chat.db.get_case(TENANT, "edith varga")
+    assert case is not None and case.referral is not None
+    assert case.referral.physician == "Dr. Tomas Lindqvist" and case.icd10 == "Z96.641"
+    assert case.precautions[1] == "Avoid crossing the legs"
+    assert case.limits is not None and case.limits.hr_max == 115
+    assert case.sessions == []  # the surgery date and the limits are no session
+    assert "Dr. Tomas Lindqvist" in pasted.reply and "Edith Varga" in pasted.reply
