@@ -14,12 +14,17 @@ from assistant.drafting.facts import Facts, SessionView, build_facts, field_labe
 from assistant.drafting.faithfulness import unsupported
 from assistant.drafting.numbers import long_date
 from assistant.drafting.options import KINDS, LETTER_TYPES, Draft, DraftError, DraftOptions
+from assistant.drafting.precautions import conflicts
 from assistant.drafting.render import render
 from assistant.models import ClientCase, validation_messages
 from assistant.paths import KNOWLEDGE_DIR
 from guardrails.output import check_output
 
 ONE_PAGE = {"progress-summary", "discharge-summary", "referral-letter"}
+
+
+SESSION_REPORTS = frozenset({"progress-summary", "discharge-summary"})
+"""Documents that report every session (a session log reports one)."""
 
 
 def _template(kind: str, options: DraftOptions) -> str:
@@ -132,6 +137,14 @@ def draft(
             )
     if kind == "discharge-summary":
         warnings += discharge_warnings(facts, options)
+    if session is not None or kind in SESSION_REPORTS or letter_type == "progress-update":
+        chosen = [session.session] if session is not None else None
+        warnings += [
+            msgs["warnings"]["precaution"].format(
+                date=long_date(c.date), exercise=c.exercise, precaution=c.precaution
+            )
+            for c in conflicts(case, chosen)
+        ]
     if not case.sessions and kind in {"session-log", "progress-summary", "discharge-summary"}:
         warnings.append(msgs["warnings"]["no_sessions"])
 
