@@ -40,7 +40,8 @@ def ready_guard(warm: Callable[[Callable[[str, int, int], None]], bool]) -> bool
         TextColumn("{task.description}"), TimeElapsedColumn(),
         console=console, transient=True,
     ) as bar:
-        task = bar.add_task("", total=None, visible=False)
+        # a cached model loads in a few seconds: a pulsing "loading" bar meanwhile (terminals only)
+        task = bar.add_task("loading", total=None, visible=console.is_terminal)
 
         def step(stage: str, done: int, total: int) -> None:
             if stage not in stages:
