@@ -247,6 +247,7 @@ _CLEARANCE_REASON = re.compile(
     + _IN_SENTENCE + r"{3,300})"
     r"|\b((?:because|since|as)\s+(?:(?:she|he|they|the client|\w+)\s+)?(?:wants?|would like|is|are|"
     r"has|have|plans?|hopes?|will)\b" + _IN_SENTENCE + r"{3,300})"
+    r"|\bre\s*:\s*(" + _IN_SENTENCE + r"{3,300})"  # "re: her post-exercise BP and SpO2"
     r"|\b(before\s+(?:(?:she|he|they|the client|\w+)\s+)?(?:starts?|starting|begins?|"
     r"beginning|joins?|joining|returns?|returning|goes)\b"
     + _IN_SENTENCE + r"{3,300})",
@@ -320,6 +321,10 @@ _CLIENT_PATTERNS = (
         r"^\s*(?i:new)\s+(?i:client|cleint|clinet|clent|pt|patient|referral)\s*[:,–-]?\s*("
         + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD
         + r")?)\s+\d{1,3}\s*(?:[MFmf]|yo|y/o|years? old)?(?![\w/])"
+    ),
+    re.compile(  # "Tom Reyes goals: ...", "Ann Wu precautions - no kneeling" (a tester)
+        r"^\s*(" + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s+(?i:goals?|"
+        r"precautions?|limits?|diagnosis|dx|referral|physician|doctor)\s*[:–-]"
     ),
     re.compile(  # "session log Sue Kim tuesday: ..." (no "for")
         r"^\s*(?:session\s+log|progress\s+summary|discharge\s+summary)\s+("

@@ -223,6 +223,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("clearance letter to Dr. Kwan for Ines Roy before she starts the walking group",
      {"request_reason": "Before she starts the walking group", "addressee": "Dr. Kwan"}),
     ("session log for Ines Roy because she wants a copy", {"request_reason": None}),
+    ("clearance request for Ines Roy re: her post-exercise BP and SpO2",
+     {"request_reason": "Her post-exercise BP and SpO2"}),
+    # the name first, then a labelled field (a tester)
+    ("Ines Roy goals: walk 1 km; climb stairs",
+     {"client": "Ines Roy", "goals": ["walk 1 km", "climb stairs"]}),
     # the client's permission to contact the physician (every letter asks for it)
     ("Ines Roy's consent form is signed", {"consent": True}),
     ("for Ines Roy: she signed the release of information today", {"consent": True}),
