@@ -398,6 +398,9 @@ def error_lines(
             message = "unknown field (check the spelling)"
         elif err["type"] == "missing":
             message = "required field is missing"
+        elif err["type"] == "too_long" and isinstance(err.get("input"), str):
+            limit = (err.get("ctx") or {}).get("max_length")  # "items" said of a text
+            message = f"at most {limit:,} characters, not {len(err['input']):,}"
         elif "input" in err and err["type"] not in {"value_error", "assertion_error"}:
             shown = _shown(err["input"])
             if shown and len(shown) <= 60:

@@ -93,6 +93,7 @@ def environment(folder: Path = DOCUMENTS_DIR) -> jinja2.Environment:
     env.filters["plural"] = _plural
     env.filters["salutation"] = _salutation
     env.filters["op"] = lambda v: Markup({"<=": "≤", ">=": "≥"}.get(v, v))
+    env.filters["first_upper"] = lambda v: v[:1].upper() + v[1:] if isinstance(v, str) else v
     env.filters["num"] = lambda v: plain(v) if isinstance(v, int | float) else v
     return env
 

@@ -297,6 +297,9 @@ def test_a_clearance_request_gives_the_reason_it_is_sent_now() -> None:
                  reason="She wants to join a water aerobics class.")
     assert "**Reason for this request:** She wants to join a water aerobics class." in asked.markdown
     assert unsupported(asked) == []
+    lower = make("referral-letter", case_of("post-tkr"), letter_type="clearance-request",
+                 reason="before she starts the aqua class")
+    assert "**Reason for this request:** Before she starts the aqua class." in lower.markdown
     plain = make("referral-letter", case_of("post-tkr"), letter_type="clearance-request")
     assert "Reason for this request" not in plain.markdown
 
@@ -481,3 +484,10 @@ def test_a_progress_summary_with_safety_events_does_not_also_advise_progressing_
     assert "Review by the referring physician" in recommendations
     assert "progress load gradually" not in recommendations
     assert "Hold any progression of exercise until the physician has reviewed" in recommendations
+
+
+def test_a_reason_too_long_is_counted_in_characters() -> None:
+    from assistant.drafting import parse_options
+
+    with pytest.raises(DraftError, match=r"options\.reason: at most 500 characters, not 600"):
+        parse_options({"letter_type": "clearance-request", "reason": "x" * 600})
