@@ -200,8 +200,8 @@ _DONT = (
     r"(?:no|avoid|avoiding|not to|don'?t|do not|never|only|non[- ]weight|partial weight|"
     r"toe[- ]touch|nwb|pwb|wbat|weight[- ]bearing as tolerated)\b"
     r"(?!\s+(?:more|higher|lower|less)\s+than\b|\s+(?:restrictions?|limits?|precautions?|"
-    r"problems?|issues?|concerns?|changes?|worries|need|pain|symptoms?|complaints?)\b|"
-    r"\s+to\s+worry\b)"
+    r"problems?|issues?|concerns?|changes?|worries|need|pain|symptoms?|complaints?|shows?|"
+    r"appointments?|availability|rush|hurry|longer)\b|\s+(?:to\s+)?(?:worry|mind|bother|panic)\b)"
 )
 """What a precaution opens with ("no kneeling", "avoid deep squats", "partial weight bearing");
 never a limit ("no more than 120") nor "no restrictions"."""
@@ -225,8 +225,21 @@ _ORDERED = re.compile(
 """A precaution the physician gave ("Dr. Park says no kneeling and no running for 6 weeks",
 "surgeon wants her to avoid deep squats past 90 degrees")."""
 _NEXT_PRECAUTION = re.compile(
-    r"\s*(?:,|;|\band\b|\balso\b)+\s*(?=(?:no|avoid|not to|don'?t|do not|never)\b)", re.I
+    r"\s*(?:,|;|\band\b|\balso\b|\s)+\s*(?=(?:no|avoid|not to|don'?t|do not|never)\b)", re.I
 )
+_LIFTED = re.compile(
+    r"\b(?:lifted|no longer|removed|ended|is over|are over|only for the first|can now|"
+    r"(?:she|he|they) can (?:\w+ )?now|cleared to)\b",
+    re.I,
+)
+"""A restriction said to be over ("no kneeling restriction is lifted"): no precaution."""
+_BUT = re.compile(r"\s*\b(?:but|though|although|except|however)\b.*$", re.I)
+_OTHER_PERSON = re.compile(
+    r"\b(?:husband|wife|son|daughter|mother|mum|mom|father|dad|brother|sister|partner|friend)"
+    r"['’]s\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+"""Someone else's doctor ("Maria's husband's doctor said no driving")."""
 _UNTIL_HOME = r"(?:(?!\b(?:and\s+)?home\s+(?:program|programme|exercises?)\b)[^.;\n])"
 _DISCHARGE = re.compile(
     r"\bdischarge reason\s*(?:is|was|:|-)?\s*(" + _UNTIL_HOME + r"+)"
@@ -254,10 +267,11 @@ _CLEARANCE_REASON = re.compile(
     re.I,
 )
 _CONSENT = re.compile(
-    r"\b(?:signed|gave|given|has|have|got|obtained|received|returned|on file|in)\b[^.;\n?]{0,40}?"
-    r"\b(?:consent|permission|authori[sz]ation|hipaa)(?: forms?)?\b"
-    r"|\b(?:consent|permission|authori[sz]ation|hipaa)(?: forms?)?\b[^.;\n?]{0,30}?"
-    r"\b(?:signed|on file|given|obtained|received|returned|in)\b"
+    r"\b(?:signed|gave|given|has|have|got|obtained|received|returned|on file)\b[^.;,\n?]{0,40}?"
+    r"(?<!informed )\b(?:consent|permission|authori[sz]ation|hipaa)(?: forms?)?\b"
+    r"(?!\s+(?:from|for (?:exercise )?testing|to (?:start|begin|run|train|exercise)))"
+    r"|(?<!informed )\b(?:consent|permission|authori[sz]ation|hipaa)(?: forms?)?\b[^.;,\n?]{0,30}?"
+    r"\b(?:signed|on file|given|obtained|received|returned|(?:is|are) in)\b"
     r"|\bsigned\b[^.;\n?]{0,30}?\brelease(?: forms?)?\b",  # a release of information
     re.I,
 )
@@ -265,10 +279,10 @@ _CONSENT = re.compile(
 file"; negated ("hasn't signed the consent form yet") it is recorded as not on file."""
 _NO_CONSENT = re.compile(
     r"\b(?:no|not|hasn'?t|haven'?t|didn'?t|won'?t|refused|refuses|declined|declines|without|"
-    r"never|yet to)\b",
+    r"never|yet to|unsigned)\b",
     re.I,
 )
-_QUESTION_OF = re.compile(r"^\s*(?:do|does|did|is|are|has|have|what|how|should|can)\b|\?", re.I)
+_QUESTION_OF = re.compile(r"^\s*(?:do|does|did|is|are|what|how|should|can)\b|\?", re.I)
 """A question ("does she need a signed release?") records nothing."""
 _NEGATED_BEFORE = re.compile(r"\b(no|none|not|never|nor|n't|neither)\b[^.;,]{0,25}$", re.I)
 _HOME_PROGRAM = re.compile(
@@ -298,6 +312,12 @@ _KINDS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
         (r"\bsession\s+(log|note|notes|record)\b|\blog\b", "session-log", None),
     )
 )
+_FIELD_WORDS = (
+    r"hip|knee|spinal|spine|sternal|fall|falls|cardiac|back|shoulder|neck|updated|current|new|"
+    r"primary|secondary|main|referring|referral|treating|medical|surgical|other|exercise|her|his|"
+    r"their|weight|bearing|post|op|pre|general|standard|usual|specific|physician|doctor"
+)
+"""Words that open a label ("Hip precautions:", "Referring physician:"), never a client's name."""
 _CLIENT_PATTERNS = (
     re.compile(
         r"\b(?:for|about|with|of)\s+(?:my\s+)?(?:client|patient)?\s*(" + _HONORIFIC + _NAME_WORD
@@ -323,7 +343,8 @@ _CLIENT_PATTERNS = (
         + r")?)\s+\d{1,3}\s*(?:[MFmf]|yo|y/o|years? old)?(?![\w/])"
     ),
     re.compile(  # "Tom Reyes goals: ...", "Ann Wu precautions - no kneeling" (a tester)
-        r"^\s*(" + _HONORIFIC + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)\s+(?i:goals?|"
+        r"^\s*(?!(?i:" + _FIELD_WORDS + r")\b)(" + _HONORIFIC + _NAME_WORD
+        + r"[ \t]+(?!(?i:" + _FIELD_WORDS + r")\b)" + _NAME_WORD + r")[ \t]+(?i:goals?|"
         r"precautions?|limits?|diagnosis|dx|referral|physician|doctor)\s*[:–-]"
     ),
     re.compile(  # "session log Sue Kim tuesday: ..." (no "for")
@@ -731,11 +752,13 @@ def _ordered(message: str, text: _Text) -> list[str]:
     found: list[str] = []
     for m in _ORDERED.finditer(message):
         start, end = m.span(1)
-        if not text.rest[start:end].strip():
+        if not text.rest[start:end].strip() or _LIFTED.search(m[0]):
+            continue
+        if _OTHER_PERSON.search(message[max(0, m.start() - 40) : m.start()]):
             continue
         said = text.rest[start:end]  # without the client's name ("... for Ann Wu")
         text.take(start, end)
-        for part in _NEXT_PRECAUTION.split(said):
+        for part in _NEXT_PRECAUTION.split(_BUT.sub("", said)):
             item = re.sub(r"^(?:not to|don'?t)\b", "do not", _clean(part, 200), flags=re.I)
             item = re.sub(r"\s+(?:for|with|of|to)$", "", item, flags=re.I)
             if len(item) > 3 and item.lower() not in (f.lower() for f in found):
@@ -866,9 +889,10 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
     facts.goals = [g for g in _goals(text) if not _GOAL_STATUS.match(g)]
     facts.precautions = [p for p in [_first(_PRECAUTION, text)] if p] + _ordered(message, text)
     consent = _CONSENT.search(text.rest)
-    if consent and not _QUESTION_OF.search(text.rest):
-        around = text.rest[max(0, consent.start() - 30) : consent.end()]
-        facts.consent = not _NO_CONSENT.search(around)
+    if consent and not _QUESTION_OF.search(message):
+        clause = re.split(r"[.;,]", text.rest[max(0, consent.start() - 30) : consent.start()])[-1]
+        after = text.rest[consent.end() : consent.end() + 12]  # "... the consent form unsigned"
+        facts.consent = not _NO_CONSENT.search(clause + consent[0] + after)
         text.take(consent.start(), consent.end())
     report, observed, plan = _first(_REPORT, text), _first(_OBSERVED, text), _first(_PLAN, text)
 

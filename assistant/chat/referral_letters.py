@@ -7,30 +7,44 @@ from __future__ import annotations
 
 import re
 
-from assistant.chat.casenotes import _ICD, _NAME_WORD, CaseFacts, _Text, read_specialty
+from assistant.chat.casenotes import _ICD, CaseFacts, _Text, read_specialty
 from assistant.chat.limitnotes import read_limits
 
 _CLOSING = re.compile(
-    r"^\s*(?:kind(?:est)? regards|best regards|warm regards|regards|(?:yours )?sincerely|"
-    r"yours (?:sincerely|faithfully|truly)|best wishes|many thanks|with thanks|best)[,.!]?\s*$",
+    r"^[ \t]*(?:kind(?:est)? regards|best regards|warm regards|regards|(?:yours )?sincerely|"
+    r"yours (?:sincerely|faithfully|truly)|yours|respectfully|best wishes|many thanks|"
+    r"with thanks|thanks|thank you|best)(?![ \t]+for\b)[,.!]?(?:[ \t]+[^\n]{0,60})?[ \t]*$",
     re.I | re.M,
 )
+"""A closing line, possibly with the signature on it ("Regards, Dr. Alan Patel"); "Thank you
+for seeing her." is a sentence of the body."""
 _OPENING = re.compile(
-    r"^\s*(?:dear\b|to whom it may concern|re\s*:|patient\s*:|referral\b)", re.I | re.M
+    r"^\s*(?:dear\b|to whom it may concern|re\s*:|patient\b[^:\n]{0,10}:|referral\b)",
+    re.I | re.M,
 )
+_WORD = r"[A-Z][A-Za-z'’\-]+"
+"""A name word in a letter: "Patel", "O'Neil", also "ANN" in capitals."""
+_NAME = _WORD + r"(?:[ \t]+" + _WORD + r"){1,2}"
+_CREDENTIAL = r"(?:MD|DO|MBBS|MBChB|MB|BS|FRCS|FRCP|FRACP|FRACS|FACS|FACP|FACC|FAAOS|DPM)\b\.?"
 _SIGNER = re.compile(
-    r"^\s*(?:(?:Dr|DR|Doctor)\.?\s+)?(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})"
-    r"(?:,?\s*(?:[A-Z][A-Za-z]{1,6}\b\.?))*\s*$",  # post-nominals: MD, MBChB, FACC, PhD
+    r"^[ \t]*(?:(?:[A-Za-z ,]{0,30}),[ \t]*)?(?:(?:Dr|DR|Doctor)\.?[ \t]+(" + _NAME + r")"
+    r"|(" + _NAME + r")(?=,?[ \t]*" + _CREDENTIAL + r"))",
     re.M,
 )
+"""The signing physician: "Dr. Alan Patel" or "Priya Raman, MD" (a credential is needed, so a
+practitioner's "Sarah Jones, AEP" or a clinic's name is not taken for a doctor)."""
 _PATIENT = re.compile(
-    r"^\s*(?i:re|patient|client|name|pt)\s*[:\-]\s*(?i:referral (?:for|of)\s+)?"
-    r"(?:(?:Mrs|Mr|Ms|Mx|Miss)\.?\s+)?("
-    + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})"
-    r"|\b(?i:refer(?:ring|red)?\s+(?:my\s+patient\s+|our\s+patient\s+)?)(?:Mrs|Mr|Ms|Mx|Miss)\.?\s+("
-    + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})",
+    r"^[ \t]*(?i:re|patient(?:['’]s)?(?:[ \t]+name)?|client(?:[ \t]+name)?|name|pt)[ \t]*[:\-]"
+    r"[ \t]*(?i:referral (?:for|of)[ \t]+)?(?:(?:Mrs|Mr|Ms|Mx|Miss)\.?[ \t]+)?(" + _NAME + r")"
+    r"|\b(?i:refer(?:ring|red)?[ \t]+(?:my[ \t]+patient[ \t]+|our[ \t]+patient[ \t]+)?)"
+    r"(?:Mrs|Mr|Ms|Mx|Miss)\.?[ \t]+(" + _NAME + r")",
     re.M,
 )
+_NOT_A_NAME = re.compile(
+    r"\b(?i:referral|exercise|letter|program|programme|clearance|request|update|consult|"
+    r"consultation|physiotherapy|therapy|dob|date)\b"
+)
+_NONE = re.compile(r"^(?:none|nil|n/?a|no(?:ne)? known|not applicable|no precautions?)$", re.I)
 _FIELD = r"^\s*(?:{names})\s*[:\-]\s*(.+)$"
 _DIAGNOSIS = re.compile(
     _FIELD.format(names=r"diagnos[ie]s|dx|reason for referral|indication|condition"), re.I | re.M
@@ -62,14 +76,16 @@ def read_referral_letter(message: str) -> CaseFacts | None:
         return None
     text = message[:MAX_CHARS]
     facts = CaseFacts(from_letter=True)
-    patient = _PATIENT.search(text)
-    if patient:
-        facts.client = patient[1] or patient[2]
+    for patient in _PATIENT.finditer(text):
+        name = patient[1] or patient[2]
+        if not _NOT_A_NAME.search(name):
+            facts.client = name.title() if name.isupper() else name  # "RE: ANN WU"
+            break
     closing = _CLOSING.search(text)
-    signature = text[closing.end() :] if closing else ""
+    signature = text[closing.start() :] if closing else ""
     signer = _SIGNER.search(signature)
     if signer:
-        facts.physician, facts.physician_stated = f"Dr. {signer[1]}", True
+        facts.physician, facts.physician_stated = f"Dr. {signer[1] or signer[2]}", True
         facts.specialty = read_specialty(_Text(signature[signer.end() : signer.end() + 200]))
     diagnosis = _DIAGNOSIS.search(text)
     if diagnosis:
@@ -89,8 +105,9 @@ def read_referral_letter(message: str) -> CaseFacts | None:
 def _items(found: re.Match[str] | None) -> list[str]:
     if not found:
         return []
-    items = (_tidy(part) for part in _ITEMS.split(found[1]))
-    return [item[:1].upper() + item[1:] for item in items if len(item) > 2][:10]
+    items = [_tidy(part) for part in _ITEMS.split(found[1])]
+    kept = [item for item in items if len(item) > 2 and not _NONE.match(item)]
+    return [item[:1].upper() + item[1:] for item in kept][:10]
 
 
 def _tidy(value: str) -> str:

@@ -517,6 +517,8 @@ class ChatService:
         if fix is not None:
             return self._correct(tenant, facts, state, fix)
         if facts.from_letter and facts.has_case_facts:  # a pasted referral letter
+            if not facts.client:  # never merged into the conversation's client
+                return Turn(reply=say("letter_without_client"), state=_without(state, "client"))
             return self._case_update(tenant, text, facts, state, conversation_id)
         if asks_on_file(text) and not (facts.kind or facts.has_case_facts):
             viewed = self._on_file(tenant, text, facts, state)
@@ -559,10 +561,13 @@ class ChatService:
         """What is recorded for the client the message names (or the conversation's client);
         None when it names none."""
         name = facts.client or named_client(text, self.db.list_cases(tenant))
-        if name is None and about_the_client(text):
+        if name is None and _PRONOUN.search(text) and about_the_client(text):
             name = state.get("client")
         if name is None:
             return None
+        matches = [] if self.db.get_case(tenant, name) else self.db.find_cases(tenant, name)
+        if len(matches) > 1:  # "a record of Ann?" with Ann Wu and Ann Lee on file
+            return Turn(reply=say("which_of", name=name, names=", ".join(matches)), state=state)
         name = self._resolve_client(tenant, name) or name
         case = self.db.get_case(tenant, name)
         client = case.client.name if case and case.client else name
@@ -935,6 +940,11 @@ class ChatService:
             )
         new_state = _without({**state, "client": client, "last_draft": stored_draft.id}, "draft")
         return Turn(reply="\n\n".join(parts), draft=card, state=new_state)
+
+
+_PRONOUN = re.compile(r"\b(?:her|his|she|he|him)\b", re.I)
+"""What points a lookup at the conversation's client ("who referred her?"); "clients" and "the
+client after a TKR" speak of clients in general."""
 
 
 def _discharge_reason_answer(text: str, facts: CaseFacts, pending: dict[str, Any]) -> bool:

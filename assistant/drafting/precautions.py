@@ -1,5 +1,5 @@
 """Exercises that may go against a precaution the physician gave ("No kneeling" and a
-"Half-kneeling chop"): matched on the one activity word each precaution names."""
+"Half-kneeling chop"): matched on the activity words each precaution names."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ _QUALIFIER = re.compile(
     r"before|more than|greater than|unless|except|at|of the (?:left|right))\b.*$|[<>(\d].*$",
     re.I,
 )
+_ALTERNATIVES = re.compile(r"\s*(?:,|/|\bor\b|\band\b|\bnor\b)\s*", re.I)
 _GENERIC = frozenset(
     {"work", "activity", "activities", "exercise", "exercises", "movement", "movements",
      "training", "loading", "sports", "sport", "positions", "position", "the", "a", "any", "all"}
@@ -29,45 +30,52 @@ class Conflict:
 
 
 def stem(word: str) -> str:
-    """A crude stem: 'kneeling' -> 'kneel', 'running' -> 'run' (plurals are left to `same`)."""
-    word = word.lower()
+    """A crude stem: 'kneeling' -> 'kneel', 'running' -> 'run', 'presses' -> 'press',
+    'lunges' -> 'lunge', 'push-ups' -> 'pushup'."""
+    word = word.lower().replace("-", "")
     if word.endswith("ing") and len(word) >= 6:
         word = word[:-3]
         if word[-1] == word[-2] and word[-1] not in "aeiousl":
             word = word[:-1]  # runn -> run; "kneel", "cross" stay
+    elif re.search(r"(?:ss|x|z|ch|sh)es$", word):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        word = word[:-1]
     return word
 
 
-def same(activity_stem: str, word: str) -> bool:
-    """Whether an exercise's word names the activity ('lunge' / 'lunges', 'press' / 'presses')."""
-    word = stem(word)
-    short, long = sorted((activity_stem, word), key=len)
-    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2
+def _words(text: str) -> set[str]:
+    """The stems of a name's words, hyphenated words also whole ('push-ups' -> 'pushup')."""
+    tokens = re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower())
+    parts = {p for t in tokens for p in t.split("-")}
+    return {stem(w) for w in (*tokens, *parts) if len(w) >= 3}
 
 
-def activity(precaution: str) -> str | None:
-    """The stem of the activity a precaution forbids ('No deep squats past 90 degrees' ->
-    'squat'); None for a precaution that forbids nothing by name."""
+def activities(precaution: str) -> list[str]:
+    """The stems of the activities a precaution forbids ('No lunges or deep squats past 90
+    degrees' -> ['lunge', 'squat']); [] for a precaution that forbids nothing by name."""
     found = _NEGATOR.match(precaution)
     if not found:
-        return None
-    words = re.findall(r"[a-z]+", _QUALIFIER.sub("", found[1]).lower())
-    words = [w for w in words if w not in _GENERIC]
-    if not words:
-        return None
-    head = words[0] if words[0].endswith("ing") else words[-1]  # "crossing the legs"
-    return stem(head) if len(head) >= 4 else None
+        return []
+    stems: list[str] = []
+    for part in _ALTERNATIVES.split(_QUALIFIER.sub("", found[1])):
+        tokens = [w for w in re.findall(r"[a-z]+(?:-[a-z]+)*", part.lower()) if w not in _GENERIC]
+        if not tokens:
+            continue
+        head = tokens[0] if tokens[0].endswith("ing") else tokens[-1]  # "crossing the legs"
+        if len(head) >= 4:
+            stems.append(stem(head))
+    return stems
 
 
 def conflicts(case: ClientCase, sessions: list[Session] | None = None) -> list[Conflict]:
     """Each exercise of `sessions` (default: all) that names a precaution's activity."""
-    stems = [(p, activity(p)) for p in case.precautions]
-    wanted = [(p, s) for p, s in stems if s]
+    wanted = [(p, set(activities(p))) for p in case.precautions]
     found: list[Conflict] = []
     for session in case.sessions if sessions is None else sessions:
         for exercise in session.exercises:
-            words = re.findall(r"[A-Za-z]+", exercise.name)
-            for precaution, activity_stem in wanted:
-                if any(same(activity_stem, word) for word in words):
+            words = _words(exercise.name)
+            for precaution, stems in wanted:
+                if stems & words:
                     found.append(Conflict(session.date, exercise.name, precaution))
     return found

@@ -983,6 +983,11 @@ def test_asking_what_is_on_file_answers_from_the_stored_case(chat: ChatService) 
     assert "On file for" not in advice.reply
     framework = chat.reply(TENANT, fresh("what are the default limits for blood pressure?"), cid)
     assert "On file for" not in framework.reply and framework.citations
+    general = chat.reply(TENANT, fresh("any precautions for clients with diabetes?"), cid)
+    assert "On file for" not in general.reply
+    chat.reply(TENANT, fresh("Ines Lund was referred by Dr. Omar Kwan for low back pain"))
+    both = chat.reply(TENANT, fresh("is there a record of Ines?"))
+    assert "more than one client called Ines" in both.reply
 
 
 def test_a_clearance_request_carries_the_reason_the_practitioner_gave(chat: ChatService) -> None:
@@ -1011,3 +1016,10 @@ def test_a_pasted_referral_letter_becomes_the_clients_case(chat: ChatService) ->
     assert case.limits is not None and case.limits.hr_max == 115
     assert case.sessions == []  # the surgery date and the limits are no session
     assert "Dr. Tomas Lindqvist" in pasted.reply and "Edith Varga" in pasted.reply
+    # found in review: a letter whose client is not read is never merged into the current one
+    nameless = ORTHO.replace("Re: Mrs. Edith Varga, DOB 02/03/1950", "Dear colleague again,")
+    nameless = nameless.replace("Right THA", "Left THA")
+    kept = chat.reply(TENANT, fresh(nameless), pasted.conversation_id)
+    assert "could not find the client's name" in kept.reply
+    again = chat.db.get_case(TENANT, "edith varga")
+    assert again is not None and again.diagnosis == case.diagnosis

@@ -76,3 +76,39 @@ def test_reads_a_pasted_letter_as_the_referral(letter: str, expected: dict[str, 
 )
 def test_a_note_is_not_taken_for_a_letter(message: str) -> None:
     assert read_referral_letter(message) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "client", "physician"),
+    [
+        (("Re: Mrs. Edith Varga, DOB 02/03/1950", "Re: Edith Varga\n\nThank you for calling."),
+         "Edith Varga", "Dr. Tomas Lindqvist"),
+        (("Re: Mrs. Edith Varga", "RE: EDITH VARGA"), "Edith Varga", "Dr. Tomas Lindqvist"),
+        (("Re: Mrs. Edith Varga", "Re: Exercise Referral\nPatient name: Edith Varga"),
+         "Edith Varga", "Dr. Tomas Lindqvist"),
+        (("Dr. Tomas Lindqvist\nOrthopaedic Surgery, Harbour Hospital",
+          "Harbour Orthopaedics\nDr. Tomas Lindqvist"), "Edith Varga", "Dr. Tomas Lindqvist"),
+        (("Dr. Tomas Lindqvist\nOrthopaedic Surgery, Harbour Hospital", "Sarah Jones, AEP"),
+         "Edith Varga", None),  # a practitioner's signature names no physician
+        (("Kind regards,\n\nDr. Tomas Lindqvist", "Regards, Dr. Tomas Lindqvist"),
+         "Edith Varga", "Dr. Tomas Lindqvist"),
+        (("Kind regards,", "Thanks,"), "Edith Varga", "Dr. Tomas Lindqvist"),
+    ],
+    ids=["name-then-blank-line", "capitals", "label-first", "clinic-first", "practitioner",
+         "closing-and-name", "thanks"],
+)  # fmt: skip
+def test_names_stay_on_their_line_and_the_signer_must_be_a_doctor(
+    change: tuple[str, str], client: str, physician: str | None
+) -> None:
+    facts = read_referral_letter(ORTHO.replace(*change))
+    assert facts is not None
+    assert (facts.client, facts.physician, facts.session) == (client, physician, {})
+
+
+def test_nil_precautions_are_no_precaution() -> None:
+    letter = ORTHO.replace(
+        "Precautions: no hip flexion past 90 degrees, avoid crossing the legs; no impact work.",
+        "Precautions: Nil",
+    )
+    facts = read_referral_letter(letter)
+    assert facts is not None and facts.precautions == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.drafting import DraftOptions, draft
-from assistant.drafting.precautions import activity, conflicts
+from assistant.drafting.precautions import activities, conflicts
 from assistant.models import parse_case
 
 CASE = Path(__file__).parents[2] / "data" / "cases" / "post-tkr.json"
@@ -33,6 +33,12 @@ TODAY = dt.date(2026, 11, 20)
         ("No running for 6 weeks", "Walking, level ground", False),
         ("Lymphedema risk left arm", "Arm curls", False),  # names no activity to avoid
         ("Avoid hip flexion past 90 degrees", "Hip bridge", False),
+        # found in review: a knee exercise is no kneeling; push-ups; two activities in one
+        ("No kneeling", "Seated knee extension", False),
+        ("No push-ups", "Wall push-ups", True),
+        ("No step-ups for now", "Step-ups, 20 cm step", True),
+        ("No lunges or squats", "Split squat", True),
+        ("No lunges or squats", "Walking lunges", True),
     ],
 )
 def test_an_exercise_naming_the_forbidden_activity_conflicts(
@@ -42,7 +48,7 @@ def test_an_exercise_naming_the_forbidden_activity_conflicts(
     data["precautions"] = [precaution]
     data["sessions"][-1]["exercises"].append({"name": exercise})
     found = conflicts(parse_case(data))
-    assert bool(found) is conflicting, (precaution, exercise, activity(precaution))
+    assert bool(found) is conflicting, (precaution, exercise, activities(precaution))
 
 
 def test_the_session_log_and_summary_warn_and_other_sessions_stay_out_of_the_log() -> None:
