@@ -63,7 +63,8 @@ def test_unsure_message_returns_clarify(client: TestClient) -> None:
     guard = client.services.guard  # type: ignore[attr-defined]
     kept = guard.thresholds
     guard.thresholds = Thresholds(
-        allow=1.01, emergency=1.01, prompt_injection=1.01, clinical_advice=1.01, off_topic=1.01
+        allow=1.01, emergency=1.01, prompt_injection=1.01, clinical_advice=1.01, off_topic=1.01,
+        tuned_sure=None,
     )
     try:
         body = client.post("/v1/guard", json={"text": "what about the thursday group?"}).json()
