@@ -183,9 +183,14 @@ KNOWN_MISSES = [
     # The model still leans on the medication / symptom words here (a clarify-or-refuse, never
     # an answer): kept as strict expected failures so a fix shows up.
     "client takes metoprolol, should I use RPE instead of heart rate zones?",
-    # A bare note of what a client said, escalated as an emergency (a tester). The model of the
-    # thirteenth round (client-report triples) answers two of the three notes kept here before
-    # and the intake line; this one is still escalated.
+    # An intake line that labels the referral's diagnosis: escalated as an emergency by the
+    # model of 2026-12-03 (retraining noise; training on intake lines was tried, RESULTS).
+    "New client Ada Brook, diagnosis: hypertension, referred by Dr. Omar Said, cardiology.",
+    # Bare notes of what a client said, escalated as emergencies (a tester). Training on such
+    # notes was tried and not kept (RESULTS, eleventh and twelfth rounds); the false escalation
+    # is the error the issue prefers.
+    "client said her hip felt stiff after the car ride",
+    "she told me her legs felt heavy at the start, better after the warm-up",
     "client said his back felt tight when he woke up",
 ]
 
