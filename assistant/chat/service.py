@@ -565,11 +565,12 @@ class ChatService:
             name = state.get("client")
         if name is None:
             return None
-        matches = [] if self.db.get_case(tenant, name) else self.db.find_cases(tenant, name)
-        if len(matches) > 1:  # "a record of Ann?" with Ann Wu and Ann Lee on file
-            return Turn(reply=say("which_of", name=name, names=", ".join(matches)), state=state)
-        name = self._resolve_client(tenant, name) or name
         case = self.db.get_case(tenant, name)
+        if case is None:  # "Ann" for Ann Wu; two matches: ask which
+            matches = self.db.find_cases(tenant, name)
+            if len(matches) > 1:
+                return Turn(reply=say("which_of", name=name, names=", ".join(matches)), state=state)
+            case = self.db.get_case(tenant, matches[0]) if matches else None
         client = case.client.name if case and case.client else name
         reply = case_view(client, case, asked_fields(text))
         return Turn(reply=reply, state={**state, "client": client} if case else state)
