@@ -198,13 +198,16 @@ _GOAL_STATUS = re.compile(
 )
 _DONT = (
     r"(?:no|avoid|avoiding|not to|don'?t|do not|never|only|non[- ]weight|partial weight|"
-    r"toe[- ]touch|nwb|pwb|wbat|weight[- ]bearing as tolerated)\b"
+    r"toe[- ]touch|nwb|pwb|wbat|weight[- ]bearing as tolerated|stop (?:if|when|at)|"
+    r"(?=(?:bp|blood pressure|hr|heart rate|pulse|spo2|sats?|glucose|sugar|bg)\s?"
+    r"(?:below|under|above|over|less than|more than|<|>)\s?\d[\d/.]*\s?(?:means|=)\s?stop))\b"
     r"(?!\s+(?:more|higher|lower|less)\s+than\b|\s+(?:restrictions?|limits?|precautions?|"
     r"problems?|issues?|concerns?|changes?|worries|need|pain|symptoms?|complaints?|shows?|"
     r"appointments?|availability|rush|hurry|longer)\b|\s+(?:to\s+)?(?:worry|mind|bother|panic)\b)"
 )
-"""What a precaution opens with ("no kneeling", "avoid deep squats", "partial weight bearing");
-never a limit ("no more than 120") nor "no restrictions"."""
+"""What a precaution opens with ("no kneeling", "avoid deep squats", "partial weight bearing",
+"stop if BP below 90/60", "bp under 90/60 means stop"); never a limit ("no more than 120") nor
+"no restrictions"."""
 _PRECAUTION = re.compile(
     r"\bprecautions?\s*(?:(?:is|are|include|includes)\b|:|-|(?=" + _DONT + r"))\s*("
     + _UNTIL_REFERRED + r"+)",
@@ -227,6 +230,11 @@ _ORDERED = re.compile(
 _NEXT_PRECAUTION = re.compile(
     r"\s*(?:,|;|\band\b|\balso\b|\s)+\s*(?=(?:no|avoid|not to|don'?t|do not|never)\b)", re.I
 )
+_LIMIT_SOURCE = re.compile(
+    r"\b(?:per|according to|(?:set|ordered|given) by|as (?:instructed|advised) by)\s+dr\b", re.I
+)
+"""Limits attributed to the doctor named ("HR max 120 per Dr. Kim"); a doctor named in passing
+("Dr. Kim to review") makes no reading a limit."""
 _LIFTED = re.compile(
     r"\b(?:lifted|no longer|removed|ended|is over|are over|only for the first|can now|"
     r"(?:she|he|they) can (?:\w+ )?now|cleared to)\b",
@@ -516,6 +524,11 @@ def read_date(text: _Text, today: dt.date) -> dt.date | None:
 
 
 # ---------------------------------------------------------------- vitals
+_THRESHOLD = re.compile(
+    r"\b(?:below|under|above|over|less than|more than|greater than|exceeds?|max(?:imum)?|"
+    r"limit|up to)\s?(?:(?:bp|blood pressure)\b[:\s]*)?$|[<>≤≥]=?\s?$",
+    re.I,
+)
 _SIDE_OF_THE_LAST = re.compile(r"^.*\b(?:before|after|pre|post)\w*\s*[,;]")
 
 
@@ -550,6 +563,8 @@ def read_vitals(text: _Text) -> dict[str, Any]:
         systolic, diastolic = int(m[1]), int(m[2])
         if not (60 <= systolic <= 300 and 30 <= diastolic < systolic):
             continue
+        if _THRESHOLD.search(rest[max(0, m.start() - 24) : m.start()]):
+            continue  # "stop if BP below 90/60": a threshold, not a reading
         bps.append((_side(rest, m.start(), m.end()), f"{systolic}/{diastolic}"))
         text.take(m.start(), m.end())
     for side, value in _assign(bps).items():
@@ -761,6 +776,7 @@ def _ordered(message: str, text: _Text) -> list[str]:
         for part in _NEXT_PRECAUTION.split(_BUT.sub("", said)):
             item = re.sub(r"^(?:not to|don'?t)\b", "do not", _clean(part, 200), flags=re.I)
             item = re.sub(r"\s+(?:for|with|of|to)$", "", item, flags=re.I)
+            item = re.sub(r"\b(?:bp|hr|spo2)\b", lambda v: v[0].upper(), item, flags=re.I)
             if len(item) > 3 and item.lower() not in (f.lower() for f in found):
                 found.append(_capital(item))
     return found[:10]
@@ -866,7 +882,9 @@ def read_case_facts(message: str, today: dt.date) -> CaseFacts:
         facts.physician, facts.physician_stated = _doctor(dr), stated
         text.take(dr.start(), dr.end())
     facts.specialty = read_specialty(text)
-    facts.limits, spans = read_limits(text.rest, referral=facts.physician_stated)
+    # the physician read out of the text still cues the limits they set ("HR max 120 per Dr. Kim")
+    sourced = facts.physician_stated or bool(_LIMIT_SOURCE.search(message))
+    facts.limits, spans = read_limits(text.rest, referral=sourced)
     for start, end in spans:
         text.take(start, end)
     icd = _ICD.search(text.rest)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.chat.answer import Answerer
 from assistant.chat.case_view import asked_fields, asks_on_file, case_view
-from assistant.chat.casenotes import CaseFacts, read_case_facts
+from assistant.chat.casenotes import CaseFacts, read_case_facts, read_kind
 from assistant.chat.cases import merge_facts, missing_required, same_doctor
 from assistant.chat.corrections import (
     Correction,
@@ -179,6 +179,12 @@ _EDIT_RULE = "rule:in_scope.edit_request"
 """The guard's reason for a request to reword or re-lay-out a draft, and nothing else."""
 _NO_TEXT = "input:no readable text"
 """The guard's reason for a message with nothing to read once normalised ("?", an emoji)."""
+_COMMAND = re.compile(
+    r"^\W*(?:please\s+)?(?:draft|write|make|create|prepare|generate|produce|redo|start|send|"
+    r"print|export|show|give me|can you|could you|now)\b",
+    re.I,
+)
+"""A request, never the answer to a field question ("draft the session log")."""
 _NAME_ONLY = re.compile(r"^(?:Dr\.?\s+)?([A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+){0,2})$")
 
 
@@ -699,6 +705,8 @@ class ChatService:
             return {}
         if _ANYWAY.search(value):  # "draft it anyway" is not the diagnosis
             return {}
+        if _COMMAND.match(value) or (read_kind(value)[0] and len(value.split()) <= 4):
+            return {}  # "draft the session log" again, or "the progress summary"
         if read_profile_changes(value):
             return {}
         if missing == ["referral.physician"] and _NAME_ONLY.match(value):

@@ -249,6 +249,15 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Ines Roy hasn't signed the consent form yet", {"consent": False}),
     ("does Ines Roy need a signed consent form?", {"consent": None}),
     ("session for Ines Roy today: 3x10 squats, she has a release from her GP", {"consent": None}),
+    # a physician's stop threshold is a precaution, never a session reading (a tester)
+    ("Ines Roy: her doctor says bp below 90/60 means stop",
+     {"precautions": ["BP below 90/60 means stop"], "session": {}}),
+    ("Dr. Kwan says stop if BP under 90/60", {"precautions": ["Stop if BP under 90/60"]}),
+    ("Ines Roy: stop if bp over 180/100", {"session": {}, "limits": {}}),
+    ("BP 130/80 before, 128/78 after",
+     {"session": {"vitals": {"bp_pre": "130/80", "bp_post": "128/78"}, "date": "2026-11-25"}}),
+    # the doctor named after the limit still cues it
+    ("Ines Roy: HR max 120 per Dr. Kwan", {"limits": {"hr_max": 120}, "session": {}}),
 ]  # fmt: skip
 
 

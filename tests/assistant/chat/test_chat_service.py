@@ -207,6 +207,19 @@ def test_not_knowing_a_field_yet_stores_nothing_and_keeps_asking(chat: ChatServi
     assert case is not None and not case.diagnosis
 
 
+@pytest.mark.parametrize("again", ["draft the session log", "write the letter now", "please make the intro letter"])
+def test_asking_for_the_draft_again_is_not_taken_as_the_diagnosis(
+    chat: ChatService, again: str
+) -> None:
+    conversation = _asked_for_the_diagnosis(
+        chat, "introduction letter for Ada Moss, Dr. Tara Singh, cardiology"
+    )
+    later = chat.reply(TENANT, fresh(again), conversation)
+    assert later.draft is None and "diagnosis" in (later.pending or "")
+    case = chat.db.get_case(TENANT, "ada moss")
+    assert case is not None and not case.diagnosis
+
+
 def test_a_discharge_reason_is_taken_as_the_reason_not_a_goal_or_the_diagnosis(
     chat: ChatService,
 ) -> None:
